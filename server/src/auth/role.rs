@@ -1,0 +1,107 @@
+//! Roles and the role matrix of DESIGN.md, in one place.
+
+use async_graphql::Enum;
+
+/// A staff member's role.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Runs the system: everything, including deactivation and bulk operations.
+    Admin,
+    /// Manages client accounts and finalizes feedback.
+    Manager,
+    /// Works with clients day to day: logs communications.
+    Recruiter,
+    /// Reads everything, changes nothing.
+    Analyst,
+}
+
+crate::db_text_enum!(Role {
+    Admin => "admin",
+    Manager => "manager",
+    Recruiter => "recruiter",
+    Analyst => "analyst",
+});
+
+impl Role {
+    /// Every role, for tests and pickers.
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Manager, Role::Recruiter, Role::Analyst];
+}
+
+/// Something a role may or may not do; `allows` is the role matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Read clients, contacts, jobs, dashboards, analytics, communications and staff.
+    Read,
+    /// Create and update clients, manage contacts.
+    ManageClients,
+    /// Deactivate and reactivate clients.
+    DeactivateClients,
+    /// Log communications, upload attachments, mark important, set follow-ups.
+    LogCommunications,
+    /// Download communication attachments.
+    DownloadAttachments,
+    /// Submit and list feedback, generate performance reports.
+    ManageFeedback,
+    /// Finalize feedback.
+    FinalizeFeedback,
+    /// Link and unlink jobs.
+    LinkJobs,
+    /// Bulk operations on clients.
+    BulkOperations,
+    /// Add staff accounts.
+    ManageUsers,
+}
+
+impl Permission {
+    /// Whether `role` holds this permission.
+    pub fn allows(self, role: Role) -> bool {
+        use Role::{Admin, Manager, Recruiter};
+        match self {
+            Self::Read => true,
+            Self::ManageClients | Self::ManageFeedback | Self::LinkJobs => {
+                matches!(role, Admin | Manager)
+            }
+            Self::DeactivateClients | Self::BulkOperations | Self::ManageUsers => role == Admin,
+            Self::LogCommunications | Self::DownloadAttachments => {
+                matches!(role, Admin | Manager | Recruiter)
+            }
+            Self::FinalizeFeedback => role == Manager,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Permission::*, Role::*, *};
+
+    #[test]
+    fn the_matrix_matches_the_design() {
+        let table: [(Permission, [bool; 4]); 10] = [
+            // admin, manager, recruiter, analyst
+            (Read, [true, true, true, true]),
+            (ManageClients, [true, true, false, false]),
+            (DeactivateClients, [true, false, false, false]),
+            (LogCommunications, [true, true, true, false]),
+            (DownloadAttachments, [true, true, true, false]),
+            (ManageFeedback, [true, true, false, false]),
+            (FinalizeFeedback, [false, true, false, false]),
+            (LinkJobs, [true, true, false, false]),
+            (BulkOperations, [true, false, false, false]),
+            (ManageUsers, [true, false, false, false]),
+        ];
+        for (permission, expected) in table {
+            for (role, allowed) in [Admin, Manager, Recruiter, Analyst].into_iter().zip(expected) {
+                assert_eq!(permission.allows(role), allowed, "{permission:?} for {role:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn roles_round_trip_through_their_database_names() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>().ok(), Some(role));
+        }
+        assert!("superuser".parse::<Role>().is_err());
+    }
+}

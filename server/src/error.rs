@@ -1,0 +1,213 @@
+//! The one error type. Each variant is documented by what the caller sees; the single
+//! `From<AppError> for async_graphql::Error` is the only place that sets `extensions.code`.
+//!
+//! `AppError` deliberately has no `Display`: async-graphql turns any `Display` type into an
+//! error without extensions, which would bypass the mapping below.
+
+use std::sync::Arc;
+
+use async_graphql::ErrorExtensions;
+
+use crate::telemetry;
+
+/// An error as the API reports it.
+#[derive(Debug, Clone)]
+pub enum AppError {
+    /// `UNAUTHENTICATED`: no valid session (missing where required, wrong, expired, forged).
+    Unauthenticated(&'static str),
+    /// `FORBIDDEN`: the caller's role may not do this.
+    Forbidden,
+    /// `NOT_FOUND`: the named thing does not exist.
+    NotFound(&'static str),
+    /// `VALIDATION`: bad input; `extensions.fields` maps each field to its message.
+    Validation(Vec<(String, String)>),
+    /// `CONFLICT`: the request clashes with the current state; optional structured details
+    /// appear under the extension name given.
+    Conflict {
+        /// What clashed, for a person.
+        message: String,
+        /// An extra extension (name, JSON value), e.g. the likely duplicates.
+        details: Option<(&'static str, serde_json::Value)>,
+    },
+    /// `PAYLOAD_TOO_LARGE`: an upload over its limit.
+    PayloadTooLarge(String),
+    /// `UNSUPPORTED_MEDIA_TYPE`: a file of a type we do not accept.
+    UnsupportedMediaType(String),
+    /// `RATE_LIMITED`: too many attempts; try later.
+    RateLimited,
+    /// `INTERNAL`: our fault. The caller sees only a request id; the log has the chain.
+    Internal(Arc<anyhow::Error>),
+}
+
+/// The result type of services and resolvers.
+pub type ApiResult<T> = Result<T, AppError>;
+
+impl AppError {
+    /// A validation error for several fields.
+    pub fn validation<K: Into<String>, M: Into<String>>(
+        fields: impl IntoIterator<Item = (K, M)>,
+    ) -> Self {
+        Self::Validation(
+            fields
+                .into_iter()
+                .map(|(k, m)| (k.into(), m.into()))
+                .collect(),
+        )
+    }
+
+    /// A validation error for one field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation(vec![(field.into(), message.into())])
+    }
+
+    /// A conflict without structured details.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::Conflict {
+            message: message.into(),
+            details: None,
+        }
+    }
+
+    /// The `extensions.code` this error carries.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound(_) => "NOT_FOUND",
+            Self::Validation(_) => "VALIDATION",
+            Self::Conflict { .. } => "CONFLICT",
+            Self::PayloadTooLarge(_) => "PAYLOAD_TOO_LARGE",
+            Self::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
+            Self::RateLimited => "RATE_LIMITED",
+            Self::Internal(_) => "INTERNAL",
+        }
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(error: anyhow::Error) -> Self {
+        Self::Internal(Arc::new(error))
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Internal(Arc::new(anyhow::Error::new(error)))
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(error: AppError) -> Self {
+        let code = error.code();
+        let message = match &error {
+            AppError::Unauthenticated(why) => (*why).to_owned(),
+            AppError::Forbidden => "your role does not allow this".to_owned(),
+            AppError::NotFound(what) => format!("{what} not found"),
+            AppError::Validation(fields) => match fields.as_slice() {
+                [(field, message)] => format!("invalid input: {field}: {message}"),
+                _ => "invalid input".to_owned(),
+            },
+            AppError::Conflict { message, .. } => message.clone(),
+            AppError::PayloadTooLarge(message) | AppError::UnsupportedMediaType(message) => {
+                message.clone()
+            }
+            AppError::RateLimited => "too many requests; try again later".to_owned(),
+            AppError::Internal(_) => "internal error".to_owned(),
+        };
+        let request_id = match &error {
+            AppError::Internal(chain) => {
+                let request_id = telemetry::current_request_id();
+                tracing::error!(%request_id, error = ?chain, "internal error");
+                Some(request_id)
+            }
+            _ => None,
+        };
+        async_graphql::Error::new(message).extend_with(|_, ext| {
+            ext.set("code", code);
+            match &error {
+                AppError::Validation(fields) => {
+                    let map: async_graphql::indexmap::IndexMap<async_graphql::Name, async_graphql::Value> =
+                        fields
+                            .iter()
+                            .map(|(k, m)| (async_graphql::Name::new(k), async_graphql::Value::from(m.as_str())))
+                            .collect();
+                    ext.set("fields", async_graphql::Value::Object(map));
+                }
+                AppError::Conflict {
+                    details: Some((name, value)),
+                    ..
+                } => {
+                    if let Ok(value) = async_graphql::Value::from_json(value.clone()) {
+                        ext.set(*name, value);
+                    }
+                }
+                _ => {}
+            }
+            if let Some(id) = &request_id {
+                ext.set("requestId", id.as_str());
+            }
+        })
+    }
+}
+
+/// Maps a violated database constraint to a user error; anything else stays internal.
+pub trait OnConstraint<T> {
+    /// When the error is a violation of `constraint`, returns `to_error()` instead.
+    fn on_constraint(self, constraint: &str, to_error: impl FnOnce() -> AppError) -> ApiResult<T>;
+}
+
+impl<T> OnConstraint<T> for Result<T, sqlx::Error> {
+    fn on_constraint(self, constraint: &str, to_error: impl FnOnce() -> AppError) -> ApiResult<T> {
+        self.map_err(|error| match &error {
+            sqlx::Error::Database(db) if db.constraint() == Some(constraint) => to_error(),
+            _ => error.into(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_of(error: AppError) -> Option<async_graphql::Value> {
+        let gql: async_graphql::Error = error.into();
+        gql.extensions.and_then(|e| e.get("code").cloned())
+    }
+
+    #[test]
+    fn every_variant_sets_its_code() {
+        let cases = [
+            (AppError::Unauthenticated("x"), "UNAUTHENTICATED"),
+            (AppError::Forbidden, "FORBIDDEN"),
+            (AppError::NotFound("client"), "NOT_FOUND"),
+            (AppError::invalid("email", "bad"), "VALIDATION"),
+            (AppError::conflict("dup"), "CONFLICT"),
+            (AppError::PayloadTooLarge("big".into()), "PAYLOAD_TOO_LARGE"),
+            (AppError::UnsupportedMediaType("exe".into()), "UNSUPPORTED_MEDIA_TYPE"),
+            (AppError::RateLimited, "RATE_LIMITED"),
+            (AppError::from(anyhow::anyhow!("boom")), "INTERNAL"),
+        ];
+        for (error, code) in cases {
+            assert_eq!(code_of(error), Some(async_graphql::Value::from(code)));
+        }
+    }
+
+    #[test]
+    fn an_internal_error_hides_its_cause_and_carries_a_request_id() {
+        let gql: async_graphql::Error =
+            AppError::from(anyhow::anyhow!("relation \"clients\" does not exist")).into();
+        assert_eq!(gql.message, "internal error");
+        let ext = gql.extensions.expect("extensions");
+        assert!(ext.get("requestId").is_some());
+    }
+
+    #[test]
+    fn validation_lists_each_field() {
+        let gql: async_graphql::Error =
+            AppError::validation([("email", "not an email"), ("phone", "too short")]).into();
+        let ext = gql.extensions.expect("extensions");
+        let fields = ext.get("fields").expect("fields").clone().into_json().expect("json");
+        assert_eq!(fields["email"], "not an email");
+        assert_eq!(fields["phone"], "too short");
+    }
+}

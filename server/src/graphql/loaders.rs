@@ -1,0 +1,27 @@
+//! One data-access struct, [`PgLoader`], implements `Loader<K>` for each key newtype; the
+//! impls live beside their SQL in each domain's `sql.rs`.
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// Loads batches of related rows with one `= any($1)` statement per key type.
+#[derive(Clone)]
+pub struct PgLoader {
+    /// The database.
+    pub pool: PgPool,
+}
+
+impl PgLoader {
+    /// A loader over a pool.
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+}
+
+/// A staff user by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UserById(pub Uuid);
+
+/// All contacts (active and inactive) of a client, primary first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ContactsByClient(pub Uuid);

@@ -1,0 +1,183 @@
+//! HTTP routes: `/graphql` (POST and GET), `/graphiql`, `/health`, `/ready`, and the built
+//! web app at `/` with a fallback to `index.html` for the app's own routes.
+
+use std::time::Duration;
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::{
+    Json, Router,
+    extract::State,
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+    routing::get,
+};
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    services::{ServeDir, ServeFile},
+    set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
+
+use crate::{
+    AppState,
+    auth::Viewer,
+    error::{ApiResult, AppError},
+    graphql, telemetry, users,
+};
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let web_dir = state.config.web_dir.clone();
+    let mut router = Router::new()
+        .route("/graphql", get(graphql_handler).post(graphql_handler))
+        .route("/graphiql", get(graphiql))
+        .route("/health", get(health))
+        .route("/ready", get(ready))
+        .with_state(state);
+    let index = web_dir.join("index.html");
+    if index.exists() {
+        // Trunk names assets by content hash, so they never change under the same name.
+        let assets = Router::new()
+            .fallback_service(ServeDir::new(&web_dir))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ));
+        let app_routes = ServeFile::new(&index);
+        router = router.nest_service("/assets", assets).fallback_service(
+            ServeDir::new(&web_dir)
+                .append_index_html_on_directories(true)
+                .fallback(app_routes),
+        );
+    }
+    let header_name = header::HeaderName::from_static("x-request-id");
+    router
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                let request_id = request
+                    .extensions()
+                    .get::<RequestId>()
+                    .and_then(|id| id.header_value().to_str().ok())
+                    .unwrap_or_default();
+                tracing::info_span!(
+                    "request",
+                    request_id = %request_id,
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                )
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(header_name.clone()))
+        .layer(SetRequestIdLayer::new(header_name, MakeRequestUuid))
+}
+
+/// Resolves the bearer token, if any, to the viewer. A present but bad token is an error,
+/// never silently anonymous; the role is re-read so a demoted or deactivated user loses
+/// access at once.
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> ApiResult<Option<Viewer>> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+        .ok_or(AppError::Unauthenticated("the Authorization header must be `Bearer <token>`"))?;
+    let claims = state.jwt.verify(token)?;
+    let role = users::sql::active_role(&state.pool, claims.sub)
+        .await?
+        .ok_or(AppError::Unauthenticated("this account is no longer active"))?;
+    Ok(Some(Viewer {
+        user_id: claims.sub,
+        role,
+    }))
+}
+
+fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
+}
+
+async fn graphql_handler(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
+    let id = request_id(&headers);
+    telemetry::REQUEST_ID
+        .scope(id, async move {
+            let request = request.into_inner();
+            if method == Method::GET && is_mutation(&request) {
+                let error: async_graphql::Error =
+                    AppError::invalid("method", "mutations must be sent with POST").into();
+                return error_response(error);
+            }
+            match authenticate(&state, &headers).await {
+                Ok(viewer) => graphql::execute(&state.schema, &state.pool, viewer, request)
+                    .await
+                    .into(),
+                Err(error) => error_response(error.into()),
+            }
+        })
+        .await
+}
+
+/// A response carrying one request-level error (no position: it is not about the query text).
+fn error_response(error: async_graphql::Error) -> GraphQLResponse {
+    let mut server_error = async_graphql::ServerError::new(error.message, None);
+    server_error.extensions = error.extensions;
+    async_graphql::Response::from_errors(vec![server_error]).into()
+}
+
+/// Whether the operation to run is a mutation (GET may only read).
+fn is_mutation(request: &async_graphql::Request) -> bool {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+        return false;
+    };
+    match &document.operations {
+        DocumentOperations::Single(op) => op.node.ty == OperationType::Mutation,
+        DocumentOperations::Multiple(ops) => match &request.operation_name {
+            Some(name) => ops
+                .get(name.as_str())
+                .is_some_and(|op| op.node.ty == OperationType::Mutation),
+            None => ops.values().any(|op| op.node.ty == OperationType::Mutation),
+        },
+    }
+}
+
+async fn graphiql() -> Html<String> {
+    Html(GraphiQLSource::build().endpoint("/graphql").title("Clientele GraphiQL").finish())
+}
+
+async fn health() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+async fn ready(State(state): State<AppState>) -> Response {
+    let check = tokio::time::timeout(Duration::from_secs(2), sqlx::query("select 1").execute(&state.pool)).await;
+    match check {
+        Ok(Ok(_)) => Json(serde_json::json!({ "status": "ready", "database": "ok" })).into_response(),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "readiness check: database unreachable");
+            not_ready()
+        }
+        Err(_) => {
+            tracing::warn!("readiness check: database timed out");
+            not_ready()
+        }
+    }
+}
+
+fn not_ready() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Json(serde_json::json!({ "status": "not ready", "database": "unreachable" })),
+    )
+        .into_response()
+}

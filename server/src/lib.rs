@@ -1,0 +1,112 @@
+//! Clientele: the client-management service of a recruiting agency, served as GraphQL.
+//!
+//! `app` builds the whole HTTP application from an [`AppState`]; `serve` runs it until a
+//! shutdown signal. Modules, one line each:
+
+/// Who may do what: JWT sessions, password hashes, roles and the resolver guard.
+pub mod auth;
+/// The audit trail of sensitive changes.
+pub mod audit;
+/// Client companies: codes, duplicates, the list, deactivation.
+pub mod clients;
+/// Typed configuration from `CLIENTELE_*` environment variables.
+pub mod config;
+/// Contact persons of a client and the one-primary rule.
+pub mod contacts;
+/// Connection pool and migrations.
+pub mod db;
+/// Idempotent demo data for `cargo xtask run`, tests and benchmarks.
+pub mod demo;
+/// The one error type and its mapping to `extensions.code`.
+pub mod error;
+/// Schema assembly, request context, DataLoaders, scalars and limits.
+pub mod graphql;
+/// HTTP routes: GraphQL, GraphiQL, health, readiness and the web app.
+pub mod http;
+/// Logging with request ids, and the SQL statement counter used by tests and benchmarks.
+pub mod telemetry;
+/// Value types shared by several domains (email, phone, website).
+pub mod values;
+/// Staff accounts of the host system.
+pub mod users;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+
+pub use http::app;
+
+/// Everything a request handler needs, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database, the one source of truth.
+    pub pool: sqlx::PgPool,
+    /// The configuration the server started with.
+    pub config: Arc<config::Config>,
+    /// Keys that sign and check session tokens.
+    pub jwt: Arc<auth::JwtKeys>,
+    /// The executable GraphQL schema.
+    pub schema: graphql::AppSchema,
+}
+
+impl AppState {
+    /// Builds the state from a configuration and a pool; reads or creates the JWT secret.
+    pub fn new(config: config::Config, pool: sqlx::PgPool) -> anyhow::Result<Self> {
+        let secret = config.jwt_secret().context("loading the JWT secret")?;
+        let jwt = Arc::new(auth::JwtKeys::new(&secret, config.token_ttl));
+        let config = Arc::new(config);
+        let schema = graphql::build_schema(pool.clone(), jwt.clone(), &config);
+        Ok(Self {
+            pool,
+            config,
+            jwt,
+            schema,
+        })
+    }
+}
+
+/// Connects, migrates and serves on the configured address until Ctrl-C or SIGTERM.
+pub async fn serve(config: config::Config) -> anyhow::Result<()> {
+    let pool = db::connect(&config).await?;
+    db::migrate(&pool).await?;
+    let addr = config.bind_addr;
+    let state = AppState::new(config, pool)?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    tracing::info!(%addr, "Clientele listening on http://{addr}");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing in-flight requests");
+}

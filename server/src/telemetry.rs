@@ -1,0 +1,103 @@
+//! Logging: every line of a request carries its request id. Also the SQL statement counter
+//! that tests and benchmarks use to prove a request's statement count.
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
+
+use tracing_subscriber::{EnvFilter, Layer, layer::SubscriberExt, util::SubscriberInitExt};
+
+use crate::config::{Config, LogFormat};
+
+tokio::task_local! {
+    /// The id of the HTTP request being served (from `x-request-id`).
+    pub static REQUEST_ID: String;
+}
+
+/// The current request's id, or a fresh one outside a request (so an error can still be
+/// matched with its log line).
+pub fn current_request_id() -> String {
+    REQUEST_ID
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| uuid::Uuid::new_v4().to_string())
+}
+
+/// Installs the global subscriber: `RUST_LOG` filters (default `info`), text or JSON lines.
+pub fn init(config: &Config) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx::query=warn,sqlx::postgres::notice=warn"));
+    let registry = tracing_subscriber::registry().with(filter);
+    let result = match config.log_format {
+        LogFormat::Text => registry.with(tracing_subscriber::fmt::layer()).try_init(),
+        LogFormat::Json => registry
+            .with(tracing_subscriber::fmt::layer().json())
+            .try_init(),
+    };
+    if let Err(error) = result {
+        eprintln!("logging was already initialised: {error}");
+    }
+}
+
+/// Counts the SQL statements sqlx runs (its `sqlx::query` events) while installed, and
+/// keeps a one-line summary of each for messages.
+#[derive(Debug, Clone, Default)]
+pub struct SqlStatementCounter {
+    count: Arc<AtomicUsize>,
+    summaries: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl SqlStatementCounter {
+    /// Statements seen so far.
+    pub fn count(&self) -> usize {
+        self.count.load(Ordering::SeqCst)
+    }
+
+    /// A short summary of each statement seen, in order.
+    pub fn summaries(&self) -> Vec<String> {
+        self.summaries.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Forgets what was counted.
+    pub fn reset(&self) {
+        self.count.store(0, Ordering::SeqCst);
+        if let Ok(mut summaries) = self.summaries.lock() {
+            summaries.clear();
+        }
+    }
+
+    /// A subscriber that only counts, to install with `tracing::subscriber::set_default`.
+    pub fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync + use<> {
+        tracing_subscriber::registry().with(self.clone())
+    }
+}
+
+/// Picks the `summary` field out of a sqlx query event.
+struct SummaryVisitor(Option<String>);
+
+impl tracing::field::Visit for SummaryVisitor {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == "summary" {
+            self.0 = Some(value.to_owned());
+        }
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "summary" {
+            self.0 = Some(format!("{value:?}"));
+        }
+    }
+}
+
+impl<S: tracing::Subscriber> Layer<S> for SqlStatementCounter {
+    fn on_event(&self, event: &tracing::Event<'_>, _ctx: tracing_subscriber::layer::Context<'_, S>) {
+        if event.metadata().target() == "sqlx::query" {
+            self.count.fetch_add(1, Ordering::SeqCst);
+            let mut visitor = SummaryVisitor(None);
+            event.record(&mut visitor);
+            if let Ok(mut summaries) = self.summaries.lock() {
+                summaries.push(visitor.0.unwrap_or_default());
+            }
+        }
+    }
+}

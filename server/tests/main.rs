@@ -1,0 +1,9 @@
+//! Clientele's integration tests: the whole application over HTTP against real PostgreSQL,
+//! a fresh database per test.
+
+mod auth;
+mod clients;
+mod contacts;
+mod helpers;
+mod permissions;
+mod platform;
