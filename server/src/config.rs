@@ -116,7 +116,10 @@ where
 fn read_or_create_secret(path: &Path) -> anyhow::Result<String> {
     match std::fs::read_to_string(path) {
         Ok(secret) if secret.trim().len() >= 32 => return Ok(secret.trim().to_owned()),
-        Ok(_) => bail!("{} holds a secret shorter than 32 characters", path.display()),
+        Ok(_) => bail!(
+            "{} holds a secret shorter than 32 characters",
+            path.display()
+        ),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
     }

@@ -17,7 +17,28 @@ pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
         .acquire_timeout(Duration::from_secs(5))
         .connect(&config.database_url)
         .await
-        .with_context(|| format!("connecting to PostgreSQL at {}", redact(&config.database_url)))
+        .with_context(|| {
+            format!(
+                "connecting to PostgreSQL at {}",
+                redact(&config.database_url)
+            )
+        })
+}
+
+/// Creates the configured database when the server has none of that name.
+pub async fn create_if_missing(config: &Config) -> anyhow::Result<()> {
+    use sqlx::migrate::MigrateDatabase;
+    let url = &config.database_url;
+    let exists = sqlx::Postgres::database_exists(url)
+        .await
+        .with_context(|| format!("checking for the database at {}", redact(url)))?;
+    if !exists {
+        sqlx::Postgres::create_database(url)
+            .await
+            .with_context(|| format!("creating the database at {}", redact(url)))?;
+        tracing::info!(url = %redact(url), "created the database");
+    }
+    Ok(())
 }
 
 /// Applies every pending migration.

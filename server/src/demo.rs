@@ -11,8 +11,7 @@ use crate::{
     clients::{
         ClientStatus,
         model::{NewClient, ProfileFields},
-        service as clients_service,
-        sql as clients_sql,
+        service as clients_service, sql as clients_sql,
     },
     contacts::model::ContactFields,
 };
@@ -24,7 +23,11 @@ pub const DEMO_PASSWORD: &str = "clientele-demo";
 pub const DEMO_LOGINS: [(&str, &str, Role); 4] = [
     ("admin@clientele.local", "Ada Admin", Role::Admin),
     ("manager@clientele.local", "Max Manager", Role::Manager),
-    ("recruiter@clientele.local", "Rita Recruiter", Role::Recruiter),
+    (
+        "recruiter@clientele.local",
+        "Rita Recruiter",
+        Role::Recruiter,
+    ),
     ("analyst@clientele.local", "Ana Analyst", Role::Analyst),
 ];
 
@@ -35,7 +38,14 @@ const EXTRA_MANAGERS: [(&str, &str); 3] = [
 ];
 
 const INDUSTRIES: [&str; 8] = [
-    "Technology", "Healthcare", "Finance", "Manufacturing", "Retail", "Logistics", "Energy", "Education",
+    "Technology",
+    "Healthcare",
+    "Finance",
+    "Manufacturing",
+    "Retail",
+    "Logistics",
+    "Energy",
+    "Education",
 ];
 const CITIES: [(&str, &str, &str); 6] = [
     ("Berlin", "Berlin", "Germany"),
@@ -46,13 +56,34 @@ const CITIES: [(&str, &str, &str); 6] = [
     ("Utrecht", "Utrecht", "Netherlands"),
 ];
 const NAME_HEADS: [&str; 20] = [
-    "Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Wonka", "Tyrell", "Cyberdyne", "Soylent",
-    "Hooli", "Vandelay", "Pied Piper", "Gringotts", "Oscorp", "Massive Dynamic", "Aperture", "Black Mesa",
-    "Monarch", "Nakatomi",
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Stark",
+    "Wayne",
+    "Wonka",
+    "Tyrell",
+    "Cyberdyne",
+    "Soylent",
+    "Hooli",
+    "Vandelay",
+    "Pied Piper",
+    "Gringotts",
+    "Oscorp",
+    "Massive Dynamic",
+    "Aperture",
+    "Black Mesa",
+    "Monarch",
+    "Nakatomi",
 ];
 const NAME_TAILS: [&str; 3] = ["Industries", "Labs", "Partners"];
-const FIRST: [&str; 10] = ["Ann", "Ben", "Chloe", "Dev", "Elif", "Farah", "Goran", "Hana", "Ivan", "Jun"];
-const LAST: [&str; 10] = ["Lee", "Novak", "Okafor", "Patel", "Quinn", "Rossi", "Schmidt", "Tanaka", "Uddin", "Weber"];
+const FIRST: [&str; 10] = [
+    "Ann", "Ben", "Chloe", "Dev", "Elif", "Farah", "Goran", "Hana", "Ivan", "Jun",
+];
+const LAST: [&str; 10] = [
+    "Lee", "Novak", "Okafor", "Patel", "Quinn", "Rossi", "Schmidt", "Tanaka", "Uddin", "Weber",
+];
 const TITLES: [&str; 4] = ["Head of Talent", "HR Manager", "CTO", "Office Manager"];
 
 /// What a seed run did.
@@ -90,11 +121,12 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<SeedSummary> {
         user_id: admin_id.context("the demo admin was not created")?,
         role: Role::Admin,
     };
-    let existing: std::collections::HashSet<String> = sqlx::query_scalar!("select name from clients")
-        .fetch_all(pool)
-        .await?
-        .into_iter()
-        .collect();
+    let existing: std::collections::HashSet<String> =
+        sqlx::query_scalar!("select name from clients")
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .collect();
     for i in 0..60_usize {
         let name = format!("{} {}", NAME_HEADS[i % 20], NAME_TAILS[i / 20]);
         if existing.contains(&name) {
@@ -137,7 +169,11 @@ fn demo_client(i: usize, name: &str, manager: Uuid) -> anyhow::Result<NewClient>
             ContactFields {
                 full_name: format!("{first} {last}"),
                 title: Some(TITLES[(i + n) % TITLES.len()].to_owned()),
-                email: Some(format!("{}.{}@{domain}", first.to_lowercase(), last.to_lowercase())),
+                email: Some(format!(
+                    "{}.{}@{domain}",
+                    first.to_lowercase(),
+                    last.to_lowercase()
+                )),
                 phone: Some(format!("+1 555 {:03} {:04}", 100 + i, 1000 + n)),
                 mobile: None,
                 is_primary: n == 0,
@@ -167,7 +203,13 @@ fn demo_client(i: usize, name: &str, manager: Uuid) -> anyhow::Result<NewClient>
 }
 
 /// The user with this email, created when missing; `true` when it was created.
-async fn ensure_user(pool: &PgPool, email: &str, name: &str, role: Role, hash: &str) -> anyhow::Result<(Uuid, bool)> {
+async fn ensure_user(
+    pool: &PgPool,
+    email: &str,
+    name: &str,
+    role: Role,
+    hash: &str,
+) -> anyhow::Result<(Uuid, bool)> {
     let inserted = sqlx::query_scalar!(
         r#"
         insert into users (email, full_name, role, password_hash)

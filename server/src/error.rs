@@ -126,11 +126,18 @@ impl From<AppError> for async_graphql::Error {
             ext.set("code", code);
             match &error {
                 AppError::Validation(fields) => {
-                    let map: async_graphql::indexmap::IndexMap<async_graphql::Name, async_graphql::Value> =
-                        fields
-                            .iter()
-                            .map(|(k, m)| (async_graphql::Name::new(k), async_graphql::Value::from(m.as_str())))
-                            .collect();
+                    let map: async_graphql::indexmap::IndexMap<
+                        async_graphql::Name,
+                        async_graphql::Value,
+                    > = fields
+                        .iter()
+                        .map(|(k, m)| {
+                            (
+                                async_graphql::Name::new(k),
+                                async_graphql::Value::from(m.as_str()),
+                            )
+                        })
+                        .collect();
                     ext.set("fields", async_graphql::Value::Object(map));
                 }
                 AppError::Conflict {
@@ -183,7 +190,10 @@ mod tests {
             (AppError::invalid("email", "bad"), "VALIDATION"),
             (AppError::conflict("dup"), "CONFLICT"),
             (AppError::PayloadTooLarge("big".into()), "PAYLOAD_TOO_LARGE"),
-            (AppError::UnsupportedMediaType("exe".into()), "UNSUPPORTED_MEDIA_TYPE"),
+            (
+                AppError::UnsupportedMediaType("exe".into()),
+                "UNSUPPORTED_MEDIA_TYPE",
+            ),
             (AppError::RateLimited, "RATE_LIMITED"),
             (AppError::from(anyhow::anyhow!("boom")), "INTERNAL"),
         ];
@@ -206,7 +216,12 @@ mod tests {
         let gql: async_graphql::Error =
             AppError::validation([("email", "not an email"), ("phone", "too short")]).into();
         let ext = gql.extensions.expect("extensions");
-        let fields = ext.get("fields").expect("fields").clone().into_json().expect("json");
+        let fields = ext
+            .get("fields")
+            .expect("fields")
+            .clone()
+            .into_json()
+            .expect("json");
         assert_eq!(fields["email"], "not an email");
         assert_eq!(fields["phone"], "too short");
     }

@@ -15,7 +15,6 @@ use axum::{
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     services::{ServeDir, ServeFile},
-    set_header::SetResponseHeaderLayer,
     trace::TraceLayer,
 };
 
@@ -37,19 +36,10 @@ pub fn app(state: AppState) -> Router {
         .with_state(state);
     let index = web_dir.join("index.html");
     if index.exists() {
-        // Trunk names assets by content hash, so they never change under the same name.
-        let assets = Router::new()
-            .fallback_service(ServeDir::new(&web_dir))
-            .layer(SetResponseHeaderLayer::overriding(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            ));
-        let app_routes = ServeFile::new(&index);
-        router = router.nest_service("/assets", assets).fallback_service(
-            ServeDir::new(&web_dir)
-                .append_index_html_on_directories(true)
-                .fallback(app_routes),
-        );
+        let web_app = Router::new()
+            .fallback_service(ServeDir::new(&web_dir).fallback(ServeFile::new(&index)))
+            .layer(axum::middleware::map_response(web_cache_headers));
+        router = router.merge(web_app);
     }
     let header_name = header::HeaderName::from_static("x-request-id");
     router
@@ -72,6 +62,29 @@ pub fn app(state: AppState) -> Router {
         .layer(SetRequestIdLayer::new(header_name, MakeRequestUuid))
 }
 
+/// Trunk names assets by content hash (`name-<16 hex>.ext`), so they never change under the
+/// same name and may be cached for a year; anything else (index.html, app routes) is
+/// revalidated every time so a deploy shows at once.
+async fn web_cache_headers(uri: axum::http::Uri, mut response: Response) -> Response {
+    let value = if is_hashed_asset(uri.path()) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let stem = file.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// Resolves the bearer token, if any, to the viewer. A present but bad token is an error,
 /// never silently anonymous; the role is re-read so a demoted or deactivated user loses
 /// access at once.
@@ -82,13 +95,20 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> ApiResult<Option
     let token = value
         .to_str()
         .ok()
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
-        .ok_or(AppError::Unauthenticated("the Authorization header must be `Bearer <token>`"))?;
+        .ok_or(AppError::Unauthenticated(
+            "the Authorization header must be `Bearer <token>`",
+        ))?;
     let claims = state.jwt.verify(token)?;
     let role = users::sql::active_role(&state.pool, claims.sub)
         .await?
-        .ok_or(AppError::Unauthenticated("this account is no longer active"))?;
+        .ok_or(AppError::Unauthenticated(
+            "this account is no longer active",
+        ))?;
     Ok(Some(Viewer {
         user_id: claims.sub,
         role,
@@ -152,7 +172,12 @@ fn is_mutation(request: &async_graphql::Request) -> bool {
 }
 
 async fn graphiql() -> Html<String> {
-    Html(GraphiQLSource::build().endpoint("/graphql").title("Clientele GraphiQL").finish())
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("Clientele GraphiQL")
+            .finish(),
+    )
 }
 
 async fn health() -> Json<serde_json::Value> {
@@ -160,9 +185,15 @@ async fn health() -> Json<serde_json::Value> {
 }
 
 async fn ready(State(state): State<AppState>) -> Response {
-    let check = tokio::time::timeout(Duration::from_secs(2), sqlx::query("select 1").execute(&state.pool)).await;
+    let check = tokio::time::timeout(
+        Duration::from_secs(2),
+        sqlx::query("select 1").execute(&state.pool),
+    )
+    .await;
     match check {
-        Ok(Ok(_)) => Json(serde_json::json!({ "status": "ready", "database": "ok" })).into_response(),
+        Ok(Ok(_)) => {
+            Json(serde_json::json!({ "status": "ready", "database": "ok" })).into_response()
+        }
         Ok(Err(error)) => {
             tracing::warn!(%error, "readiness check: database unreachable");
             not_ready()
@@ -180,4 +211,19 @@ fn not_ready() -> Response {
         Json(serde_json::json!({ "status": "not ready", "database": "unreachable" })),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn only_content_hashed_files_are_immutable() {
+        assert!(is_hashed_asset("/clientele-web-911e66c1781e0120_bg.wasm"));
+        assert!(is_hashed_asset("/clientele-web-911e66c1781e0120.js"));
+        assert!(is_hashed_asset("/style-60ef73bceac747e2.css"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/clients/new"));
+        assert!(!is_hashed_asset("/"));
+    }
 }

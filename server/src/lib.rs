@@ -3,10 +3,10 @@
 //! `app` builds the whole HTTP application from an [`AppState`]; `serve` runs it until a
 //! shutdown signal. Modules, one line each:
 
-/// Who may do what: JWT sessions, password hashes, roles and the resolver guard.
-pub mod auth;
 /// The audit trail of sensitive changes.
 pub mod audit;
+/// Who may do what: JWT sessions, password hashes, roles and the resolver guard.
+pub mod auth;
 /// Client companies: codes, duplicates, the list, deactivation.
 pub mod clients;
 /// Typed configuration from `CLIENTELE_*` environment variables.
@@ -25,10 +25,10 @@ pub mod graphql;
 pub mod http;
 /// Logging with request ids, and the SQL statement counter used by tests and benchmarks.
 pub mod telemetry;
-/// Value types shared by several domains (email, phone, website).
-pub mod values;
 /// Staff accounts of the host system.
 pub mod users;
+/// Value types shared by several domains (email, phone, website).
+pub mod values;
 
 use std::sync::Arc;
 

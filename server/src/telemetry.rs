@@ -90,7 +90,11 @@ impl tracing::field::Visit for SummaryVisitor {
 }
 
 impl<S: tracing::Subscriber> Layer<S> for SqlStatementCounter {
-    fn on_event(&self, event: &tracing::Event<'_>, _ctx: tracing_subscriber::layer::Context<'_, S>) {
+    fn on_event(
+        &self,
+        event: &tracing::Event<'_>,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
         if event.metadata().target() == "sqlx::query" {
             self.count.fetch_add(1, Ordering::SeqCst);
             let mut visitor = SummaryVisitor(None);

@@ -71,10 +71,10 @@ impl Phone {
                 None => (lower.as_str(), None),
             },
         };
-        if let Some(ext) = extension {
-            if ext.is_empty() || ext.len() > 6 || !ext.chars().all(|c| c.is_ascii_digit()) {
-                return Err("has a malformed extension");
-            }
+        if let Some(ext) = extension
+            && (ext.is_empty() || ext.len() > 6 || !ext.chars().all(|c| c.is_ascii_digit()))
+        {
+            return Err("has a malformed extension");
         }
         let allowed = |c: char| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')');
         let body = number.strip_prefix('+').unwrap_or(number);
@@ -113,7 +113,8 @@ impl Website {
         } else {
             format!("https://{raw}")
         };
-        let url = url::Url::parse(&with_scheme).map_err(|_| "must be a web address like acme.com")?;
+        let url =
+            url::Url::parse(&with_scheme).map_err(|_| "must be a web address like acme.com")?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err("must be an http or https address");
         }
@@ -144,10 +145,27 @@ impl Website {
 /// Email domains anyone can have: a shared one says nothing about two clients being one.
 pub fn is_public_email_domain(domain: &str) -> bool {
     const PUBLIC: &[&str] = &[
-        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
-        "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com", "aol.com", "proton.me",
-        "protonmail.com", "gmx.com", "gmx.de", "gmx.net", "web.de", "mail.com", "yandex.com",
-        "zoho.com", "fastmail.com",
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "mail.com",
+        "yandex.com",
+        "zoho.com",
+        "fastmail.com",
     ];
     PUBLIC.contains(&domain)
 }
@@ -156,7 +174,9 @@ pub fn is_public_email_domain(domain: &str) -> bool {
 pub fn optional_text(raw: Option<&str>, max: usize) -> Result<Option<String>, String> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(text) if text.chars().count() > max => Err(format!("must be at most {max} characters")),
+        Some(text) if text.chars().count() > max => {
+            Err(format!("must be at most {max} characters"))
+        }
         Some(text) => Ok(Some(text.to_owned())),
     }
 }
@@ -191,7 +211,10 @@ mod tests {
         for (raw, ok) in cases {
             assert_eq!(Email::parse(raw).is_ok(), ok, "{raw:?}");
         }
-        assert_eq!(Email::parse("Jane@ACME.com").map(|e| e.domain().to_owned()), Ok("acme.com".into()));
+        assert_eq!(
+            Email::parse("Jane@ACME.com").map(|e| e.domain().to_owned()),
+            Ok("acme.com".into())
+        );
     }
 
     #[test]

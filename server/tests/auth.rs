@@ -1,6 +1,9 @@
 //! Sign-in, the current user, staff lists and token checks.
 
-use axum::{body::Body, http::{Request, header}};
+use axum::{
+    body::Body,
+    http::{Request, header},
+};
 use clientele::auth::Role;
 use serde_json::json;
 use sqlx::PgPool;
@@ -12,14 +15,25 @@ const LOGIN: &str = "mutation($e: String!, $p: String!) { login(email: $e, passw
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn a_user_signs_in_and_the_token_identifies_them(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let login = app.gql(Caller::Anonymous, LOGIN, json!({ "e": "MANAGER@test.local", "p": PASSWORD })).await;
-    let token = login.data()["login"]["token"].as_str().expect("token").to_owned();
+    let login = app
+        .gql(
+            Caller::Anonymous,
+            LOGIN,
+            json!({ "e": "MANAGER@test.local", "p": PASSWORD }),
+        )
+        .await;
+    let token = login.data()["login"]["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
     assert_eq!(login.data()["login"]["user"]["role"], "MANAGER");
 
     let request = Request::post("/graphql")
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::from(json!({ "query": "{ me { email role } }" }).to_string()))
+        .body(Body::from(
+            json!({ "query": "{ me { email role } }" }).to_string(),
+        ))
         .expect("request");
     let (_, _, body) = app.request(request).await;
     let body: serde_json::Value = serde_json::from_slice(&body).expect("json");
@@ -39,7 +53,13 @@ async fn a_wrong_password_an_unknown_email_and_an_inactive_user_get_the_same_ans
         ("nobody@test.local", PASSWORD),
         ("analyst@test.local", PASSWORD),
     ] {
-        let response = app.gql(Caller::Anonymous, LOGIN, json!({ "e": email, "p": password })).await;
+        let response = app
+            .gql(
+                Caller::Anonymous,
+                LOGIN,
+                json!({ "e": email, "p": password }),
+            )
+            .await;
         response.assert_code("UNAUTHENTICATED");
         assert_eq!(response.message(), "wrong email or password");
     }
@@ -51,7 +71,11 @@ async fn a_forged_expired_or_malformed_token_is_unauthenticated(pool: PgPool) {
     let expired = app
         .state
         .jwt
-        .issue(app.users[&Role::Admin], Role::Admin, chrono::Utc::now() - chrono::Duration::days(2))
+        .issue(
+            app.users[&Role::Admin],
+            Role::Admin,
+            chrono::Utc::now() - chrono::Duration::days(2),
+        )
         .expect("issuing")
         .0;
     for auth in [
@@ -62,25 +86,36 @@ async fn a_forged_expired_or_malformed_token_is_unauthenticated(pool: PgPool) {
         let request = Request::post("/graphql")
             .header(header::CONTENT_TYPE, "application/json")
             .header(header::AUTHORIZATION, auth.clone())
-            .body(Body::from(json!({ "query": "{ users { id } }" }).to_string()))
+            .body(Body::from(
+                json!({ "query": "{ users { id } }" }).to_string(),
+            ))
             .expect("request");
         let (_, _, body) = app.request(request).await;
         let body: serde_json::Value = serde_json::from_slice(&body).expect("json");
-        assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{auth}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+            "{auth}: {body}"
+        );
         assert!(body["data"].is_null());
     }
-    app.gql(Caller::BadToken, "{ users { id } }", json!({})).await.assert_code("UNAUTHENTICATED");
+    app.gql(Caller::BadToken, "{ users { id } }", json!({}))
+        .await
+        .assert_code("UNAUTHENTICATED");
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn a_deactivated_user_loses_access_with_a_still_valid_token(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    app.gql(Role::Recruiter, "{ me { id } }", json!({})).await.data();
+    app.gql(Role::Recruiter, "{ me { id } }", json!({}))
+        .await
+        .data();
     sqlx::query("update users set is_active = false where email = 'recruiter@test.local'")
         .execute(&app.pool)
         .await
         .expect("deactivating");
-    app.gql(Role::Recruiter, "{ me { id } }", json!({})).await.assert_code("UNAUTHENTICATED");
+    app.gql(Role::Recruiter, "{ me { id } }", json!({}))
+        .await
+        .assert_code("UNAUTHENTICATED");
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
@@ -102,13 +137,22 @@ async fn the_role_is_read_from_the_database_not_the_token(pool: PgPool) {
         .expect("request");
     let (_, _, body) = app.request(request).await;
     let body: serde_json::Value = serde_json::from_slice(&body).expect("json");
-    assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{body}"
+    );
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn users_lists_account_manager_candidates_by_role(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let response = app.gql(Role::Recruiter, "{ users(roles: [MANAGER, ADMIN]) { email role } }", json!({})).await;
+    let response = app
+        .gql(
+            Role::Recruiter,
+            "{ users(roles: [MANAGER, ADMIN]) { email role } }",
+            json!({}),
+        )
+        .await;
     let emails: Vec<&str> = response.data()["users"]
         .as_array()
         .expect("list")
@@ -126,7 +170,13 @@ async fn an_admin_adds_staff_who_can_then_sign_in(pool: PgPool) {
     let created = app.gql(Role::Admin, create, json!({ "i": input })).await;
     assert_eq!(created.data()["createUser"]["role"], "MANAGER");
 
-    let login = app.gql(Caller::Anonymous, LOGIN, json!({ "e": "new.manager@test.local", "p": "a-long-password" })).await;
+    let login = app
+        .gql(
+            Caller::Anonymous,
+            LOGIN,
+            json!({ "e": "new.manager@test.local", "p": "a-long-password" }),
+        )
+        .await;
     assert_eq!(login.data()["login"]["user"]["role"], "MANAGER");
 
     let again = app.gql(Role::Admin, create, json!({ "i": input })).await;

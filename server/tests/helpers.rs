@@ -53,7 +53,11 @@ impl Gql {
     /// `data`, asserting there were no errors.
     #[track_caller]
     pub fn data(&self) -> &Value {
-        assert!(self.body.get("errors").is_none(), "unexpected errors: {:#}", self.body);
+        assert!(
+            self.body.get("errors").is_none(),
+            "unexpected errors: {:#}",
+            self.body
+        );
         &self.body["data"]
     }
 
@@ -64,7 +68,9 @@ impl Gql {
 
     /// The first error's message.
     pub fn message(&self) -> &str {
-        self.body["errors"][0]["message"].as_str().unwrap_or_default()
+        self.body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
     }
 
     /// The first error's `extensions.fields`.
@@ -97,7 +103,9 @@ pub const PASSWORD: &str = "test-password-123";
 
 fn password_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| clientele::auth::password::hash_blocking(PASSWORD).expect("hashing the test password"))
+    HASH.get_or_init(|| {
+        clientele::auth::password::hash_blocking(PASSWORD).expect("hashing the test password")
+    })
 }
 
 impl TestApp {
@@ -140,48 +148,81 @@ impl TestApp {
     }
 
     /// Sends a raw HTTP request to the app.
-    pub async fn request(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-        let response = self.router.clone().oneshot(request).await.expect("the router answers");
+    pub async fn request(
+        &self,
+        request: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router answers");
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.into_body().collect().await.expect("reading the body").to_bytes().to_vec();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("reading the body")
+            .to_bytes()
+            .to_vec();
         (status, headers, body)
     }
 
     /// Posts a GraphQL operation as `caller`.
     pub async fn gql(&self, caller: impl Into<Caller>, query: &str, variables: Value) -> Gql {
-        let mut builder = Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+        let mut builder =
+            Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
         match caller.into() {
             Caller::Anonymous => {}
             Caller::BadToken => {
-                let other = clientele::auth::JwtKeys::new("some-other-secret-some-other-secret-xx", Duration::from_secs(600));
+                let other = clientele::auth::JwtKeys::new(
+                    "some-other-secret-some-other-secret-xx",
+                    Duration::from_secs(600),
+                );
                 let (token, _) = other
                     .issue(self.users[&Role::Admin], Role::Admin, chrono::Utc::now())
                     .expect("issuing");
                 builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
             }
             Caller::As(role) => {
-                builder = builder.header(header::AUTHORIZATION, format!("Bearer {}", self.token(role)));
+                builder = builder.header(
+                    header::AUTHORIZATION,
+                    format!("Bearer {}", self.token(role)),
+                );
             }
         }
         let body = json!({ "query": query, "variables": variables }).to_string();
-        let (_, _, bytes) = self.request(builder.body(Body::from(body)).expect("request")).await;
-        let body: Value = serde_json::from_slice(&bytes).unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&bytes) }));
+        let (_, _, bytes) = self
+            .request(builder.body(Body::from(body)).expect("request"))
+            .await;
+        let body: Value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&bytes) }));
         Gql { body }
     }
 
     /// Creates a client as an admin (no duplicate check) and returns its id.
     pub async fn create_client(&self, name: &str, contacts: Value) -> String {
-        self.create_client_with(json!({ "name": name, "contacts": contacts, "confirmNotDuplicate": true }))
-            .await
+        self.create_client_with(
+            json!({ "name": name, "contacts": contacts, "confirmNotDuplicate": true }),
+        )
+        .await
     }
 
     /// Creates a client from a full input as an admin and returns its id.
     pub async fn create_client_with(&self, input: Value) -> String {
         let response = self
-            .gql(Role::Admin, "mutation($input: CreateClientInput!) { createClient(input: $input) { id } }", json!({ "input": input }))
+            .gql(
+                Role::Admin,
+                "mutation($input: CreateClientInput!) { createClient(input: $input) { id } }",
+                json!({ "input": input }),
+            )
             .await;
-        response.data()["createClient"]["id"].as_str().expect("an id").to_owned()
+        response.data()["createClient"]["id"]
+            .as_str()
+            .expect("an id")
+            .to_owned()
     }
 
     /// Runs `f` and returns the SQL statements it issued (their summaries).

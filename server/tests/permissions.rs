@@ -53,28 +53,42 @@ impl Op {
         match self {
             Op::Login => None,
             Op::Me | Op::Users | Op::Clients | Op::Client | Op::ClientDuplicates => Some(ALL_ROLES),
-            Op::CreateClient | Op::UpdateClient | Op::AddContact | Op::UpdateContact | Op::SetPrimaryContact => {
-                Some(ADMIN_MANAGER)
-            }
+            Op::CreateClient
+            | Op::UpdateClient
+            | Op::AddContact
+            | Op::UpdateContact
+            | Op::SetPrimaryContact => Some(ADMIN_MANAGER),
             Op::CreateUser | Op::DeactivateClient | Op::ReactivateClient => Some(ADMIN),
         }
     }
 
     fn query(self) -> &'static str {
         match self {
-            Op::Login => "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+            Op::Login => {
+                "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
+            }
             Op::Me => "{ me { id } }",
             Op::Users => "{ users { id } }",
             Op::CreateUser => "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
             Op::Clients => "{ clients { pageInfo { total } } }",
             Op::Client => "query($id: ID!) { client(id: $id) { id } }",
             Op::ClientDuplicates => "{ clientDuplicates(name: \"Anything\") { score } }",
-            Op::CreateClient => "mutation($i: CreateClientInput!) { createClient(input: $i) { id } }",
-            Op::UpdateClient => "mutation($id: ID!) { updateClient(id: $id, input: { city: \"Paris\" }) { id } }",
-            Op::DeactivateClient => "mutation($id: ID!) { deactivateClient(id: $id, reason: \"Test\") { id } }",
+            Op::CreateClient => {
+                "mutation($i: CreateClientInput!) { createClient(input: $i) { id } }"
+            }
+            Op::UpdateClient => {
+                "mutation($id: ID!) { updateClient(id: $id, input: { city: \"Paris\" }) { id } }"
+            }
+            Op::DeactivateClient => {
+                "mutation($id: ID!) { deactivateClient(id: $id, reason: \"Test\") { id } }"
+            }
             Op::ReactivateClient => "mutation($id: ID!) { reactivateClient(id: $id) { id } }",
-            Op::AddContact => "mutation($id: ID!) { addContact(clientId: $id, input: { fullName: \"New Person\" }) { id } }",
-            Op::UpdateContact => "mutation($id: ID!) { updateContact(id: $id, input: { title: \"Boss\" }) { id } }",
+            Op::AddContact => {
+                "mutation($id: ID!) { addContact(clientId: $id, input: { fullName: \"New Person\" }) { id } }"
+            }
+            Op::UpdateContact => {
+                "mutation($id: ID!) { updateContact(id: $id, input: { title: \"Boss\" }) { id } }"
+            }
             Op::SetPrimaryContact => "mutation($id: ID!) { setPrimaryContact(id: $id) { id } }",
         }
     }
@@ -85,9 +99,15 @@ impl Op {
         let client = || app.create_client(&name, json!([]));
         match self {
             Op::Login => json!({ "e": "analyst@test.local", "p": PASSWORD }),
-            Op::CreateUser => json!({ "i": { "email": format!("u{n}@test.local"), "fullName": "U", "role": "ANALYST", "password": "long-enough-pw" } }),
-            Op::CreateClient => json!({ "i": { "name": format!("Created {n}"), "confirmNotDuplicate": true } }),
-            Op::Client | Op::UpdateClient | Op::DeactivateClient | Op::AddContact => json!({ "id": client().await }),
+            Op::CreateUser => {
+                json!({ "i": { "email": format!("u{n}@test.local"), "fullName": "U", "role": "ANALYST", "password": "long-enough-pw" } })
+            }
+            Op::CreateClient => {
+                json!({ "i": { "name": format!("Created {n}"), "confirmNotDuplicate": true } })
+            }
+            Op::Client | Op::UpdateClient | Op::DeactivateClient | Op::AddContact => {
+                json!({ "id": client().await })
+            }
             Op::ReactivateClient => {
                 let id = client().await;
                 sqlx::query("update clients set status = 'inactive' where id = $1::uuid")
@@ -101,7 +121,10 @@ impl Op {
                 let id = app
                     .create_client(
                         &format!("Contact Client {n} {:?}", self),
-                        json!([contact("A", &format!("a{n}@c.example"), true), contact("B", &format!("b{n}@c.example"), false)]),
+                        json!([
+                            contact("A", &format!("a{n}@c.example"), true),
+                            contact("B", &format!("b{n}@c.example"), false)
+                        ]),
                     )
                     .await;
                 let contact: String = sqlx::query_scalar("select id::text from client_contacts where client_id = $1::uuid and not is_primary")
@@ -134,11 +157,19 @@ async fn every_operation_enforces_the_role_matrix_for_every_caller(pool: PgPool)
                 (Caller::As(_), Some(_)) => Some("FORBIDDEN"),
             };
             if response.code() != expected {
-                failures.push(format!("{op:?} as {caller:?}: expected {expected:?}, got {:#}", response.body));
+                failures.push(format!(
+                    "{op:?} as {caller:?}: expected {expected:?}, got {:#}",
+                    response.body
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {n} calls broke the matrix:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {n} calls broke the matrix:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
@@ -146,7 +177,9 @@ async fn a_refused_mutation_changes_nothing(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let id = app.create_client("Untouchable", json!([])).await;
     for role in [Role::Manager, Role::Recruiter, Role::Analyst] {
-        app.gql(role, Op::DeactivateClient.query(), json!({ "id": id })).await.assert_code("FORBIDDEN");
+        app.gql(role, Op::DeactivateClient.query(), json!({ "id": id }))
+            .await
+            .assert_code("FORBIDDEN");
     }
     let status: String = sqlx::query_scalar("select status from clients where id = $1::uuid")
         .bind(&id)
@@ -154,9 +187,10 @@ async fn a_refused_mutation_changes_nothing(pool: PgPool) {
         .await
         .expect("status");
     assert_eq!(status, "active");
-    let audits: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'client.deactivated'")
-        .fetch_one(&app.pool)
-        .await
-        .expect("audits");
+    let audits: i64 =
+        sqlx::query_scalar("select count(*) from audit_log where action = 'client.deactivated'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("audits");
     assert_eq!(audits, 0);
 }

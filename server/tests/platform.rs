@@ -1,7 +1,10 @@
 //! The platform around the API: migrations, the published schema, health, readiness,
 //! request ids, GET restrictions and query limits.
 
-use axum::{body::Body, http::{Request, StatusCode}};
+use axum::{
+    body::Body,
+    http::{Request, StatusCode},
+};
 use clientele::auth::Role;
 use serde_json::json;
 use sqlx::PgPool;
@@ -22,14 +25,33 @@ async fn migrations_go_up_down_and_up_again(pool: PgPool) {
     migrator.run(&pool).await.expect("up");
     let created = tables().await;
     for table in [
-        "users", "clients", "client_contacts", "client_communications", "client_feedback",
-        "client_job_assignments", "client_analytics", "jobs", "candidates", "applications",
-        "application_stage_history", "audit_log", "email_outbox", "background_jobs", "stored_files",
+        "users",
+        "clients",
+        "client_contacts",
+        "client_communications",
+        "client_feedback",
+        "client_job_assignments",
+        "client_analytics",
+        "jobs",
+        "candidates",
+        "applications",
+        "application_stage_history",
+        "audit_log",
+        "email_outbox",
+        "background_jobs",
+        "stored_files",
     ] {
-        assert!(created.iter().any(|t| t == table), "{table} missing after up");
+        assert!(
+            created.iter().any(|t| t == table),
+            "{table} missing after up"
+        );
     }
     migrator.undo(&pool, 0).await.expect("down");
-    assert_eq!(tables().await, Vec::<String>::new(), "down leaves no table behind");
+    assert_eq!(
+        tables().await,
+        Vec::<String>::new(),
+        "down leaves no table behind"
+    );
     migrator.run(&pool).await.expect("up again");
     assert_eq!(tables().await, created);
 }
@@ -40,7 +62,10 @@ async fn the_database_enforces_the_seed_constraints(pool: PgPool) {
     let client = app.create_client("Constraint Co", json!([])).await;
     let admin = app.users[&Role::Admin];
     let violations = [
-        ("update clients set status = 'paused' where id = $1::uuid", "clients_status_check"),
+        (
+            "update clients set status = 'paused' where id = $1::uuid",
+            "clients_status_check",
+        ),
         (
             "insert into client_feedback (client_id, feedback_period, feedback_date, responsiveness_rating, communication_rating, requirements_clarity_rating, decision_speed_rating, overall_satisfaction, submitted_by) select $1::uuid, '2026-Q3', current_date, 6, 3, 3, 3, 3, id from users limit 1",
             "client_feedback_responsiveness_rating_check",
@@ -51,17 +76,41 @@ async fn the_database_enforces_the_seed_constraints(pool: PgPool) {
         ),
     ];
     for (sql, constraint) in violations {
-        let error = sqlx::query(sql).bind(&client).execute(&app.pool).await.expect_err(sql);
-        assert_eq!(error.as_database_error().and_then(|e| e.constraint()), Some(constraint), "{sql}");
+        let error = sqlx::query(sql)
+            .bind(&client)
+            .execute(&app.pool)
+            .await
+            .expect_err(sql);
+        assert_eq!(
+            error.as_database_error().and_then(|e| e.constraint()),
+            Some(constraint),
+            "{sql}"
+        );
     }
-    let job: uuid::Uuid = sqlx::query_scalar("insert into jobs (title) values ('Dev') returning id")
-        .fetch_one(&app.pool)
-        .await
-        .expect("job");
+    let job: uuid::Uuid =
+        sqlx::query_scalar("insert into jobs (title) values ('Dev') returning id")
+            .fetch_one(&app.pool)
+            .await
+            .expect("job");
     let link = "insert into client_job_assignments (client_id, job_id, assigned_by) values ($1::uuid, $2, $3)";
-    sqlx::query(link).bind(&client).bind(job).bind(admin).execute(&app.pool).await.expect("first link");
-    let error = sqlx::query(link).bind(&client).bind(job).bind(admin).execute(&app.pool).await.expect_err("second link");
-    assert_eq!(error.as_database_error().and_then(|e| e.constraint()), Some("client_job_assignments_client_job_key"));
+    sqlx::query(link)
+        .bind(&client)
+        .bind(job)
+        .bind(admin)
+        .execute(&app.pool)
+        .await
+        .expect("first link");
+    let error = sqlx::query(link)
+        .bind(&client)
+        .bind(job)
+        .bind(admin)
+        .execute(&app.pool)
+        .await
+        .expect_err("second link");
+    assert_eq!(
+        error.as_database_error().and_then(|e| e.constraint()),
+        Some("client_job_assignments_client_job_key")
+    );
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
@@ -77,9 +126,19 @@ async fn finalized_feedback_never_changes(pool: PgPool) {
     .fetch_one(&app.pool)
     .await
     .expect("feedback");
-    for sql in ["update client_feedback set overall_satisfaction = 1 where id = $1", "delete from client_feedback where id = $1"] {
-        let error = sqlx::query(sql).bind(id).execute(&app.pool).await.expect_err(sql);
-        assert_eq!(error.as_database_error().and_then(|e| e.constraint()), Some("client_feedback_finalized_immutable"));
+    for sql in [
+        "update client_feedback set overall_satisfaction = 1 where id = $1",
+        "delete from client_feedback where id = $1",
+    ] {
+        let error = sqlx::query(sql)
+            .bind(id)
+            .execute(&app.pool)
+            .await
+            .expect_err(sql);
+        assert_eq!(
+            error.as_database_error().and_then(|e| e.constraint()),
+            Some("client_feedback_finalized_immutable")
+        );
     }
 }
 
@@ -97,20 +156,36 @@ async fn schema_graphql_matches_the_code(_pool: PgPool) {
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn health_and_readiness_answer_with_a_request_id(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let (status, headers, body) = app.request(Request::get("/health").body(Body::empty()).expect("request")).await;
+    let (status, headers, body) = app
+        .request(
+            Request::get("/health")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, br#"{"status":"ok"}"#);
     assert!(headers.get("x-request-id").is_some());
 
-    let (status, _, body) = app.request(Request::get("/ready").body(Body::empty()).expect("request")).await;
+    let (status, _, body) = app
+        .request(Request::get("/ready").body(Body::empty()).expect("request"))
+        .await;
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
 
-    let request = Request::get("/health").header("x-request-id", "trace-me-42").body(Body::empty()).expect("request");
+    let request = Request::get("/health")
+        .header("x-request-id", "trace-me-42")
+        .body(Body::empty())
+        .expect("request");
     let (_, headers, _) = app.request(request).await;
-    assert_eq!(headers.get("x-request-id").and_then(|v| v.to_str().ok()), Some("trace-me-42"));
+    assert_eq!(
+        headers.get("x-request-id").and_then(|v| v.to_str().ok()),
+        Some("trace-me-42")
+    );
 
     app.pool.close().await;
-    let (status, _, _) = app.request(Request::get("/ready").body(Body::empty()).expect("request")).await;
+    let (status, _, _) = app
+        .request(Request::get("/ready").body(Body::empty()).expect("request"))
+        .await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
 }
 
@@ -120,21 +195,33 @@ async fn get_may_query_but_not_mutate(pool: PgPool) {
     let token = app.token(Role::Admin);
     let get = |query: &str| {
         let uri = format!("/graphql?query={}", url_encode(query));
-        Request::get(uri).header("authorization", format!("Bearer {token}")).body(Body::empty()).expect("request")
+        Request::get(uri)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .expect("request")
     };
     let (_, _, body) = app.request(get("{ me { email } }")).await;
     let body: serde_json::Value = serde_json::from_slice(&body).expect("json");
     assert_eq!(body["data"]["me"]["email"], "admin@test.local");
 
-    let (_, _, body) = app.request(get("mutation { reactivateClient(id: \"00000000-0000-0000-0000-000000000000\") { id } }")).await;
+    let (_, _, body) = app
+        .request(get(
+            "mutation { reactivateClient(id: \"00000000-0000-0000-0000-000000000000\") { id } }",
+        ))
+        .await;
     let body: serde_json::Value = serde_json::from_slice(&body).expect("json");
-    assert_eq!(body["errors"][0]["extensions"]["code"], "VALIDATION", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "VALIDATION",
+        "{body}"
+    );
 }
 
 fn url_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -144,23 +231,48 @@ fn url_encode(text: &str) -> String {
 async fn abusive_queries_are_rejected_with_a_clear_error(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let fields = "id name clientCode status industry website city country accountManager { id fullName email } createdBy { id fullName } contacts { id fullName email phone } primaryContact { id fullName }";
-    let aliases: String = (0..4).map(|i| format!("a{i}: clients(limit: 100) {{ items {{ {fields} }} }} ")).collect();
-    let response = app.gql(Role::Analyst, &format!("{{ {aliases} }}"), json!({})).await;
+    let aliases: String = (0..4)
+        .map(|i| format!("a{i}: clients(limit: 100) {{ items {{ {fields} }} }} "))
+        .collect();
+    let response = app
+        .gql(Role::Analyst, &format!("{{ {aliases} }}"), json!({}))
+        .await;
     response.assert_code("VALIDATION");
-    assert!(response.message().contains("too complex"), "{}", response.message());
+    assert!(
+        response.message().contains("too complex"),
+        "{}",
+        response.message()
+    );
 
-    let garbage = app.gql(Role::Analyst, "{ clients { items { nope } } }", json!({})).await;
+    let garbage = app
+        .gql(Role::Analyst, "{ clients { items { nope } } }", json!({}))
+        .await;
     garbage.assert_code("VALIDATION");
 
-    let introspection = app.gql(Role::Analyst, "{ __schema { queryType { name } } }", json!({})).await;
-    assert_eq!(introspection.data()["__schema"]["queryType"]["name"], "Query");
+    let introspection = app
+        .gql(
+            Role::Analyst,
+            "{ __schema { queryType { name } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        introspection.data()["__schema"]["queryType"]["name"],
+        "Query"
+    );
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn an_unknown_id_is_not_found_and_a_malformed_one_is_invalid(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let query = "query($id: ID!) { client(id: $id) { id } }";
-    app.gql(Role::Analyst, query, json!({ "id": uuid::Uuid::new_v4().to_string() })).await.assert_code("NOT_FOUND");
+    app.gql(
+        Role::Analyst,
+        query,
+        json!({ "id": uuid::Uuid::new_v4().to_string() }),
+    )
+    .await
+    .assert_code("NOT_FOUND");
     let bad = app.gql(Role::Analyst, query, json!({ "id": "42" })).await;
     bad.assert_code("VALIDATION");
     assert_eq!(bad.fields()["id"], "is not a valid id");
@@ -169,7 +281,13 @@ async fn an_unknown_id_is_not_found_and_a_malformed_one_is_invalid(pool: PgPool)
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn graphiql_is_served_for_analysts(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let (status, _, body) = app.request(Request::get("/graphiql").body(Body::empty()).expect("request")).await;
+    let (status, _, body) = app
+        .request(
+            Request::get("/graphiql")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(String::from_utf8_lossy(&body).contains("/graphql"));
 }

@@ -1,1 +1,38 @@
-fn main() {}
+//! The project's own commands, run as `cargo xtask <command>`:
+//!
+//! - `run`: install what is missing, make PostgreSQL reachable, load demo data, build the
+//!   web app and serve everything on http://127.0.0.1:8080.
+//! - `test`: the same setup, then every check and test; ends with `N passed, N failed`.
+//! - `bench`: the API benchmarks against a real database (release build).
+//! - `schema`: regenerate `schema.graphql` from the code.
+//! - `prepare`: regenerate the `.sqlx/` offline query data against a migrated database.
+
+mod bench;
+mod run;
+mod schema;
+mod setup;
+mod test;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run::run(),
+        Some("test") => test::test(),
+        Some("bench") => bench::bench(),
+        Some("schema") => schema::schema(),
+        Some("prepare") => schema::prepare(),
+        _ => {
+            eprintln!("usage: cargo xtask <run | test | bench | schema | prepare>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("xtask: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -49,7 +49,12 @@ impl JwtKeys {
     }
 
     /// Issues a token for a user, valid from `now` for the configured lifetime.
-    pub fn issue(&self, user_id: Uuid, role: Role, now: DateTime<Utc>) -> ApiResult<(String, DateTime<Utc>)> {
+    pub fn issue(
+        &self,
+        user_id: Uuid,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> ApiResult<(String, DateTime<Utc>)> {
         let ttl = chrono::Duration::from_std(self.ttl)
             .map_err(|e| anyhow::anyhow!("token lifetime out of range: {e}"))?;
         let expires_at = now + ttl;
@@ -103,7 +108,9 @@ mod tests {
     #[test]
     fn an_issued_token_verifies_with_its_claims() -> Result<(), String> {
         let id = Uuid::new_v4();
-        let (token, _) = keys().issue(id, Role::Manager, Utc::now()).map_err(|e| format!("{e:?}"))?;
+        let (token, _) = keys()
+            .issue(id, Role::Manager, Utc::now())
+            .map_err(|e| format!("{e:?}"))?;
         let claims = keys().verify(&token).map_err(|e| format!("{e:?}"))?;
         assert_eq!(claims.sub, id);
         assert_eq!(claims.role, Role::Manager);
@@ -114,15 +121,22 @@ mod tests {
     #[test]
     fn an_expired_token_is_refused() -> Result<(), String> {
         let issued = Utc::now() - chrono::Duration::hours(2);
-        let (token, _) = keys().issue(Uuid::new_v4(), Role::Admin, issued).map_err(|e| format!("{e:?}"))?;
+        let (token, _) = keys()
+            .issue(Uuid::new_v4(), Role::Admin, issued)
+            .map_err(|e| format!("{e:?}"))?;
         assert_eq!(code(keys().verify(&token)), Some("UNAUTHENTICATED"));
         Ok(())
     }
 
     #[test]
     fn a_token_signed_with_another_key_is_refused() -> Result<(), String> {
-        let other = JwtKeys::new("another-secret-another-secret-another", Duration::from_secs(60));
-        let (token, _) = other.issue(Uuid::new_v4(), Role::Admin, Utc::now()).map_err(|e| format!("{e:?}"))?;
+        let other = JwtKeys::new(
+            "another-secret-another-secret-another",
+            Duration::from_secs(60),
+        );
+        let (token, _) = other
+            .issue(Uuid::new_v4(), Role::Admin, Utc::now())
+            .map_err(|e| format!("{e:?}"))?;
         assert_eq!(code(keys().verify(&token)), Some("UNAUTHENTICATED"));
         Ok(())
     }
@@ -131,12 +145,18 @@ mod tests {
     fn a_token_with_alg_none_is_refused() {
         let now = Utc::now().timestamp();
         let header = b64(br#"{"alg":"none","typ":"JWT"}"#);
-        let claims = b64(
-            format!(r#"{{"sub":"{}","role":"admin","iat":{now},"exp":{}}}"#, Uuid::new_v4(), now + 600)
-                .as_bytes(),
-        );
+        let claims = b64(format!(
+            r#"{{"sub":"{}","role":"admin","iat":{now},"exp":{}}}"#,
+            Uuid::new_v4(),
+            now + 600
+        )
+        .as_bytes());
         for token in [format!("{header}.{claims}."), format!("{header}.{claims}")] {
-            assert_eq!(code(keys().verify(&token)), Some("UNAUTHENTICATED"), "{token}");
+            assert_eq!(
+                code(keys().verify(&token)),
+                Some("UNAUTHENTICATED"),
+                "{token}"
+            );
         }
     }
 

@@ -26,7 +26,11 @@ pub fn hash_blocking(password: &str) -> anyhow::Result<String> {
 pub async fn verify(password: String, stored: String) -> anyhow::Result<bool> {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -38,7 +42,8 @@ pub async fn verify(password: String, stored: String) -> anyhow::Result<bool> {
 pub fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DECOY.get_or_init(|| {
-        hash_blocking(&uuid::Uuid::new_v4().to_string()).unwrap_or_else(|_| String::from("$argon2id$invalid"))
+        hash_blocking(&uuid::Uuid::new_v4().to_string())
+            .unwrap_or_else(|_| String::from("$argon2id$invalid"))
     })
 }
 

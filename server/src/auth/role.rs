@@ -91,8 +91,15 @@ mod tests {
             (ManageUsers, [true, false, false, false]),
         ];
         for (permission, expected) in table {
-            for (role, allowed) in [Admin, Manager, Recruiter, Analyst].into_iter().zip(expected) {
-                assert_eq!(permission.allows(role), allowed, "{permission:?} for {role:?}");
+            for (role, allowed) in [Admin, Manager, Recruiter, Analyst]
+                .into_iter()
+                .zip(expected)
+            {
+                assert_eq!(
+                    permission.allows(role),
+                    allowed,
+                    "{permission:?} for {role:?}"
+                );
             }
         }
     }

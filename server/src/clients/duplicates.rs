@@ -56,7 +56,12 @@ pub struct DuplicateQuery {
 /// Likely duplicates, most likely first.
 pub async fn find(pool: &PgPool, query: &DuplicateQuery) -> ApiResult<Vec<DuplicateCandidate>> {
     let mut found: HashMap<Uuid, (f64, Vec<DuplicateReason>, Vec<String>)> = HashMap::new();
-    if let Some(name) = query.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+    if let Some(name) = query
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
         for m in sql::similar_names(pool, name, NAME_SIMILARITY_THRESHOLD, query.exclude).await? {
             let entry = found.entry(m.client_id).or_default();
             entry.0 = entry.0.max(m.score);

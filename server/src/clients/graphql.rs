@@ -1,7 +1,9 @@
 //! Clients over GraphQL: the list, one client, duplicate checks, create, update,
 //! deactivate and reactivate. Resolvers parse input and call the service.
 
-use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use async_graphql::{
+    ComplexObject, Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject,
+};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -215,8 +217,12 @@ impl DuplicateMatch {
         let mut parts = Vec::new();
         for reason in &self.reasons {
             parts.push(match reason {
-                DuplicateReason::SimilarName => format!("similar name ({:.0}% alike)", self.score * 100.0),
-                DuplicateReason::SameWebsiteDomain => format!("same website domain ({})", self.domains.join(", ")),
+                DuplicateReason::SimilarName => {
+                    format!("similar name ({:.0}% alike)", self.score * 100.0)
+                }
+                DuplicateReason::SameWebsiteDomain => {
+                    format!("same website domain ({})", self.domains.join(", "))
+                }
                 DuplicateReason::SameEmailDomain => {
                     format!("a contact's email at {}", self.domains.join(", "))
                 }
@@ -254,7 +260,11 @@ impl ClientsQuery {
         filter: Option<ClientFilter>,
         sort: Option<ClientSort>,
         #[graphql(default = 1, desc = "Page number, from 1.")] page: Option<i32>,
-        #[graphql(default_with = "Some(DEFAULT_LIMIT as i32)", desc = "Items per page, 1 to 100.")] limit: Option<i32>,
+        #[graphql(
+            default_with = "Some(DEFAULT_LIMIT as i32)",
+            desc = "Items per page, 1 to 100."
+        )]
+        limit: Option<i32>,
     ) -> ApiResult<ClientPage> {
         let page = PageRequest::parse(page.unwrap_or(1), limit.unwrap_or(DEFAULT_LIMIT as i32))?;
         let filter = filter.unwrap_or_default();
@@ -269,7 +279,10 @@ impl ClientsQuery {
         };
         let filter = ListFilter {
             statuses: filter.status,
-            industry: filter.industry.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+            industry: filter
+                .industry
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty()),
             account_manager_id: filter
                 .account_manager_id
                 .as_ref()
@@ -345,7 +358,12 @@ async fn prime_relations(ctx: &Context<'_>, clients: &[Client]) -> ApiResult<()>
     }
     let mut users: Vec<UserById> = Vec::new();
     if items.field("accountManager").exists() {
-        users.extend(clients.iter().filter_map(|c| c.account_manager_id).map(UserById));
+        users.extend(
+            clients
+                .iter()
+                .filter_map(|c| c.account_manager_id)
+                .map(UserById),
+        );
     }
     if items.field("createdBy").exists() {
         users.extend(clients.iter().map(|c| UserById(c.created_by)));
@@ -437,7 +455,11 @@ impl ClientsMutation {
     /// Creates a client and its contacts in one transaction. Likely duplicates give a
     /// CONFLICT with `extensions.duplicates`, unless `confirmNotDuplicate` is true.
     #[graphql(guard = "Allowed(Permission::ManageClients)")]
-    async fn create_client(&self, ctx: &Context<'_>, input: CreateClientInput) -> ApiResult<Client> {
+    async fn create_client(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateClientInput,
+    ) -> ApiResult<Client> {
         let viewer = viewer(ctx)?;
         let account_manager_id = input
             .account_manager_id
@@ -466,7 +488,12 @@ impl ClientsMutation {
 
     /// Changes a client's profile, account manager, or status between ACTIVE and ON_HOLD.
     #[graphql(guard = "Allowed(Permission::ManageClients)")]
-    async fn update_client(&self, ctx: &Context<'_>, id: ID, input: UpdateClientInput) -> ApiResult<Client> {
+    async fn update_client(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateClientInput,
+    ) -> ApiResult<Client> {
         let viewer = viewer(ctx)?;
         let account_manager_id = match &input.account_manager_id {
             MaybeUndefined::Undefined => MaybeUndefined::Undefined,

@@ -237,7 +237,10 @@ impl NewClient {
         let profile = ClientProfile::parse(profile, &mut errors);
         let status = status.unwrap_or(ClientStatus::Active);
         if !matches!(status, ClientStatus::Active | ClientStatus::OnHold) {
-            errors.push(("status".to_owned(), "a new client is active or on hold".to_owned()));
+            errors.push((
+                "status".to_owned(),
+                "a new client is active or on hold".to_owned(),
+            ));
         }
         if contacts.len() > MAX_CONTACTS_ON_CREATE {
             errors.push((
@@ -255,7 +258,9 @@ impl NewClient {
         let contacts: Vec<NewContact> = contacts
             .into_iter()
             .enumerate()
-            .filter_map(|(i, fields)| NewContact::parse(fields, &format!("contacts[{i}]."), &mut errors))
+            .filter_map(|(i, fields)| {
+                NewContact::parse(fields, &format!("contacts[{i}]."), &mut errors)
+            })
             .collect();
         match profile {
             Some(profile) if errors.is_empty() => Ok(Self {
@@ -355,7 +360,13 @@ mod tests {
         for good in ["CLT-2026-0001", "CLT-2024-12345"] {
             assert!(good.parse::<ClientCode>().is_ok(), "{good}");
         }
-        for bad in ["CLT-26-0001", "CLT-2026-001", "clt-2026-0001", "CLT-2026-0001-1", "CLT-2026-00a1"] {
+        for bad in [
+            "CLT-26-0001",
+            "CLT-2026-001",
+            "clt-2026-0001",
+            "CLT-2026-0001-1",
+            "CLT-2026-00a1",
+        ] {
             assert!(bad.parse::<ClientCode>().is_err(), "{bad}");
         }
     }
@@ -363,7 +374,10 @@ mod tests {
     #[test]
     fn statuses_keep_their_database_spelling() {
         assert_eq!(ClientStatus::OnHold.as_str(), "on-hold");
-        assert_eq!("on-hold".parse::<ClientStatus>().ok(), Some(ClientStatus::OnHold));
+        assert_eq!(
+            "on-hold".parse::<ClientStatus>().ok(),
+            Some(ClientStatus::OnHold)
+        );
     }
 
     #[test]
@@ -375,29 +389,52 @@ mod tests {
                 ..ProfileFields::default()
             },
             None,
-            vec![contact("Ann", "ann@", true), contact("", "bob@acme.com", false)],
+            vec![
+                contact("Ann", "ann@", true),
+                contact("", "bob@acme.com", false),
+            ],
             false,
         );
         let mut got = fields(result);
         got.sort();
-        assert_eq!(got, ["contacts[0].email", "contacts[1].fullName", "name", "website"]);
+        assert_eq!(
+            got,
+            [
+                "contacts[0].email",
+                "contacts[1].fullName",
+                "name",
+                "website"
+            ]
+        );
     }
 
     #[test]
     fn contacts_need_exactly_one_primary() {
         for primaries in [[false, false], [true, true]] {
             let result = NewClient::parse(
-                ProfileFields { name: "Acme", ..ProfileFields::default() },
+                ProfileFields {
+                    name: "Acme",
+                    ..ProfileFields::default()
+                },
                 None,
-                vec![contact("Ann", "ann@acme.com", primaries[0]), contact("Bob", "bob@acme.com", primaries[1])],
+                vec![
+                    contact("Ann", "ann@acme.com", primaries[0]),
+                    contact("Bob", "bob@acme.com", primaries[1]),
+                ],
                 false,
             );
             assert_eq!(fields(result), ["contacts"]);
         }
         let ok = NewClient::parse(
-            ProfileFields { name: "Acme", ..ProfileFields::default() },
+            ProfileFields {
+                name: "Acme",
+                ..ProfileFields::default()
+            },
             None,
-            vec![contact("Ann", "ann@acme.com", true), contact("Bob", "bob@acme.com", false)],
+            vec![
+                contact("Ann", "ann@acme.com", true),
+                contact("Bob", "bob@acme.com", false),
+            ],
             false,
         );
         assert!(ok.is_ok());
@@ -406,7 +443,10 @@ mod tests {
     #[test]
     fn a_new_client_cannot_start_inactive() {
         let result = NewClient::parse(
-            ProfileFields { name: "Acme", ..ProfileFields::default() },
+            ProfileFields {
+                name: "Acme",
+                ..ProfileFields::default()
+            },
             Some(ClientStatus::Inactive),
             vec![],
             false,

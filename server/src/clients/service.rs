@@ -26,7 +26,12 @@ pub struct ClientList {
 }
 
 /// Lists clients.
-pub async fn list(pool: &PgPool, filter: ListFilter, order: ListOrder, page: PageRequest) -> ApiResult<ClientList> {
+pub async fn list(
+    pool: &PgPool,
+    filter: ListFilter,
+    order: ListOrder,
+    page: PageRequest,
+) -> ApiResult<ClientList> {
     let items = sql::list_clients(pool, &filter, order, page.limit, page.offset()).await?;
     let counts = sql::count_clients(pool, &filter).await?;
     Ok(ClientList { items, counts })
@@ -72,7 +77,11 @@ async fn refuse_duplicates(pool: &PgPool, query: &DuplicateQuery) -> ApiResult<(
 
 /// Creates a client and its contacts in one transaction, after the account-manager and
 /// duplicate checks.
-pub async fn create(pool: &PgPool, viewer: Viewer, new: NewClient) -> ApiResult<(Client, Vec<Contact>)> {
+pub async fn create(
+    pool: &PgPool,
+    viewer: Viewer,
+    new: NewClient,
+) -> ApiResult<(Client, Vec<Contact>)> {
     check_account_manager(pool, new.profile.account_manager_id).await?;
     if !new.confirm_not_duplicate {
         let query = DuplicateQuery {
@@ -89,7 +98,8 @@ pub async fn create(pool: &PgPool, viewer: Viewer, new: NewClient) -> ApiResult<
     }
     let mut tx = pool.begin().await?;
     let code = sql::next_client_code(&mut tx).await?;
-    let client = sql::insert_client(&mut tx, &code, &new.profile, new.status, viewer.user_id).await?;
+    let client =
+        sql::insert_client(&mut tx, &code, &new.profile, new.status, viewer.user_id).await?;
     let mut contacts = Vec::with_capacity(new.contacts.len());
     for contact in &new.contacts {
         contacts.push(contacts_sql::insert_contact(&mut tx, client.id, contact).await?);
@@ -112,7 +122,12 @@ pub async fn create(pool: &PgPool, viewer: Viewer, new: NewClient) -> ApiResult<
 }
 
 /// Updates a client's profile and, between active and on hold, its status.
-pub async fn update(pool: &PgPool, viewer: Viewer, id: Uuid, changes: ClientPatch) -> ApiResult<Client> {
+pub async fn update(
+    pool: &PgPool,
+    viewer: Viewer,
+    id: Uuid,
+    changes: ClientPatch,
+) -> ApiResult<Client> {
     let mut tx = pool.begin().await?;
     let before = sql::client_for_update(&mut tx, id)
         .await?
@@ -179,8 +194,10 @@ pub async fn deactivate(
     details: Option<&str>,
     archive: bool,
 ) -> ApiResult<Client> {
-    let reason = crate::values::required_text(reason, 200).map_err(|m| AppError::invalid("reason", m))?;
-    let details = crate::values::optional_text(details, 2000).map_err(|m| AppError::invalid("details", m))?;
+    let reason =
+        crate::values::required_text(reason, 200).map_err(|m| AppError::invalid("reason", m))?;
+    let details =
+        crate::values::optional_text(details, 2000).map_err(|m| AppError::invalid("details", m))?;
     let target = if archive {
         ClientStatus::Archived
     } else {
@@ -191,14 +208,21 @@ pub async fn deactivate(
         .await?
         .ok_or(AppError::NotFound("client"))?;
     if before.status == target {
-        return Err(AppError::conflict(format!("the client is already {}", target.as_str())));
+        return Err(AppError::conflict(format!(
+            "the client is already {}",
+            target.as_str()
+        )));
     }
     let after = sql::set_activation(&mut tx, id, target, Some(&reason), details.as_deref()).await?;
     audit::record(
         &mut tx,
         AuditEntry {
             actor_id: Some(viewer.user_id),
-            action: if archive { "client.archived" } else { "client.deactivated" },
+            action: if archive {
+                "client.archived"
+            } else {
+                "client.deactivated"
+            },
             entity: "client",
             entity_id: id,
             before: Some(&before),

@@ -72,7 +72,9 @@ pub struct ListCounts {
 
 /// `text` with LIKE's wildcards escaped, for a pattern that matches it literally.
 fn like_escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 fn statuses_sql(filter: &ListFilter) -> Option<Vec<String>> {
@@ -90,8 +92,14 @@ pub async fn list_clients(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<Client>> {
-    let contains = filter.search.as_deref().map(|s| format!("%{}%", like_escape(s)));
-    let prefix = filter.search.as_deref().map(|s| format!("{}%", like_escape(s)));
+    let contains = filter
+        .search
+        .as_deref()
+        .map(|s| format!("%{}%", like_escape(s)));
+    let prefix = filter
+        .search
+        .as_deref()
+        .map(|s| format!("{}%", like_escape(s)));
     let statuses = statuses_sql(filter);
     sqlx::query_as!(
         Client,
@@ -141,8 +149,14 @@ pub async fn list_clients(
 }
 
 /// The total and the per-status summary for the list's filters.
-pub async fn count_clients(db: impl PgExecutor<'_>, filter: &ListFilter) -> sqlx::Result<ListCounts> {
-    let contains = filter.search.as_deref().map(|s| format!("%{}%", like_escape(s)));
+pub async fn count_clients(
+    db: impl PgExecutor<'_>,
+    filter: &ListFilter,
+) -> sqlx::Result<ListCounts> {
+    let contains = filter
+        .search
+        .as_deref()
+        .map(|s| format!("%{}%", like_escape(s)));
     let statuses = statuses_sql(filter);
     let row = sqlx::query!(
         r#"

@@ -123,16 +123,27 @@ impl ContactsMutation {
     /// Adds a contact to a client. The first contact becomes primary; `isPrimary: true`
     /// moves the flag from the current primary.
     #[graphql(guard = "Allowed(Permission::ManageClients)")]
-    async fn add_contact(&self, ctx: &Context<'_>, client_id: ID, input: ContactInput) -> ApiResult<Contact> {
+    async fn add_contact(
+        &self,
+        ctx: &Context<'_>,
+        client_id: ID,
+        input: ContactInput,
+    ) -> ApiResult<Contact> {
         let client_id = parse_id(&client_id, "clientId")?;
         let mut errors = Vec::new();
-        let contact = NewContact::parse(input.into(), "", &mut errors).ok_or(AppError::Validation(errors))?;
+        let contact =
+            NewContact::parse(input.into(), "", &mut errors).ok_or(AppError::Validation(errors))?;
         service::add(&state(ctx).pool, client_id, contact).await
     }
 
     /// Changes a contact. The primary contact cannot be deactivated while others remain.
     #[graphql(guard = "Allowed(Permission::ManageClients)")]
-    async fn update_contact(&self, ctx: &Context<'_>, id: ID, input: UpdateContactInput) -> ApiResult<Contact> {
+    async fn update_contact(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateContactInput,
+    ) -> ApiResult<Contact> {
         let patch = ContactPatch {
             full_name: input.full_name,
             title: change(input.title),

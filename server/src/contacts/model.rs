@@ -68,14 +68,33 @@ pub struct NewContact {
 
 impl NewContact {
     /// Validates the fields; problems are pushed as `<prefix><field>`.
-    pub fn parse(fields: ContactFields, prefix: &str, errors: &mut Vec<(String, String)>) -> Option<Self> {
+    pub fn parse(
+        fields: ContactFields,
+        prefix: &str,
+        errors: &mut Vec<(String, String)>,
+    ) -> Option<Self> {
         let before = errors.len();
-        let mut push = |field: &str, message: String| errors.push((format!("{prefix}{field}"), message));
-        let full_name = required_text(&fields.full_name, 200).map_err(|m| push("fullName", m)).ok();
-        let title = optional_text(fields.title.as_deref(), 200).map_err(|m| push("title", m)).ok().flatten();
-        let email = parse_optional(fields.email.as_deref(), Email::parse).map_err(|m| push("email", m)).ok().flatten();
-        let phone = parse_optional(fields.phone.as_deref(), Phone::parse).map_err(|m| push("phone", m)).ok().flatten();
-        let mobile = parse_optional(fields.mobile.as_deref(), Phone::parse).map_err(|m| push("mobile", m)).ok().flatten();
+        let mut push =
+            |field: &str, message: String| errors.push((format!("{prefix}{field}"), message));
+        let full_name = required_text(&fields.full_name, 200)
+            .map_err(|m| push("fullName", m))
+            .ok();
+        let title = optional_text(fields.title.as_deref(), 200)
+            .map_err(|m| push("title", m))
+            .ok()
+            .flatten();
+        let email = parse_optional(fields.email.as_deref(), Email::parse)
+            .map_err(|m| push("email", m))
+            .ok()
+            .flatten();
+        let phone = parse_optional(fields.phone.as_deref(), Phone::parse)
+            .map_err(|m| push("phone", m))
+            .ok()
+            .flatten();
+        let mobile = parse_optional(fields.mobile.as_deref(), Phone::parse)
+            .map_err(|m| push("mobile", m))
+            .ok()
+            .flatten();
         if errors.len() > before {
             return None;
         }
@@ -91,7 +110,10 @@ impl NewContact {
 }
 
 /// A blank value is absent; anything else must parse.
-pub fn parse_optional<T>(raw: Option<&str>, parse: fn(&str) -> Result<T, &'static str>) -> Result<Option<T>, String> {
+pub fn parse_optional<T>(
+    raw: Option<&str>,
+    parse: fn(&str) -> Result<T, &'static str>,
+) -> Result<Option<T>, String> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(text) => parse(text).map(Some).map_err(str::to_owned),

@@ -12,7 +12,10 @@ use crate::{
 };
 
 /// Contacts of several clients, primary first, then by name.
-pub async fn contacts_of_clients(db: impl PgExecutor<'_>, client_ids: &[Uuid]) -> sqlx::Result<Vec<Contact>> {
+pub async fn contacts_of_clients(
+    db: impl PgExecutor<'_>,
+    client_ids: &[Uuid],
+) -> sqlx::Result<Vec<Contact>> {
     sqlx::query_as!(
         Contact,
         r#"
@@ -29,7 +32,11 @@ pub async fn contacts_of_clients(db: impl PgExecutor<'_>, client_ids: &[Uuid]) -
 }
 
 /// Inserts a contact; a second active primary violates `client_contacts_one_primary_key`.
-pub async fn insert_contact(db: &mut PgConnection, client_id: Uuid, contact: &NewContact) -> sqlx::Result<Contact> {
+pub async fn insert_contact(
+    db: &mut PgConnection,
+    client_id: Uuid,
+    contact: &NewContact,
+) -> sqlx::Result<Contact> {
     sqlx::query_as!(
         Contact,
         r#"
@@ -118,7 +125,10 @@ impl async_graphql::dataloader::Loader<ContactsByClient> for PgLoader {
     type Value = Vec<Contact>;
     type Error = AppError;
 
-    async fn load(&self, keys: &[ContactsByClient]) -> Result<HashMap<ContactsByClient, Vec<Contact>>, AppError> {
+    async fn load(
+        &self,
+        keys: &[ContactsByClient],
+    ) -> Result<HashMap<ContactsByClient, Vec<Contact>>, AppError> {
         if keys.is_empty() {
             return Ok(HashMap::new());
         }

@@ -91,7 +91,11 @@ pub async fn execute(
                 .instrument(span.clone()),
         )
     };
-    let loader = DataLoader::with_cache(loaders::PgLoader::new(pool.clone()), spawner, HashMapCache::default());
+    let loader = DataLoader::with_cache(
+        loaders::PgLoader::new(pool.clone()),
+        spawner,
+        HashMapCache::default(),
+    );
     let mut request = request.data(loader);
     if let Some(viewer) = viewer {
         request = request.data(viewer);

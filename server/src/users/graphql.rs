@@ -98,7 +98,12 @@ pub struct UsersMutation;
 #[Object]
 impl UsersMutation {
     /// Signs in with email and password; returns a session token.
-    async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> ApiResult<LoginPayload> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+    ) -> ApiResult<LoginPayload> {
         let ApiContext { pool, jwt, .. } = state(ctx);
         let session = service::login(pool, jwt, &email, password).await?;
         Ok(LoginPayload {

@@ -46,8 +46,10 @@ impl NewUser {
     /// Validates every field, reporting all problems at once.
     pub fn parse(email: &str, full_name: &str, role: Role, password: String) -> ApiResult<Self> {
         let mut errors = Vec::new();
-        let email = Email::parse(email).map_err(|m| errors.push(("email".to_owned(), m.to_owned())));
-        let full_name = required_text(full_name, 200).map_err(|m| errors.push(("fullName".to_owned(), m)));
+        let email =
+            Email::parse(email).map_err(|m| errors.push(("email".to_owned(), m.to_owned())));
+        let full_name =
+            required_text(full_name, 200).map_err(|m| errors.push(("fullName".to_owned(), m)));
         if password.chars().count() < MIN_PASSWORD_LENGTH {
             errors.push((
                 "password".to_owned(),

@@ -46,15 +46,17 @@ pub async fn create_user(pool: &PgPool, new: NewUser) -> ApiResult<User> {
     let hash = password::hash(new.password).await?;
     sql::insert_user(pool, new.email.as_str(), &new.full_name, new.role, &hash)
         .await
-        .on_constraint("users_email_key", || {
-            AppError::Conflict {
-                message: "a user with this email already exists".to_owned(),
-                details: None,
-            }
+        .on_constraint("users_email_key", || AppError::Conflict {
+            message: "a user with this email already exists".to_owned(),
+            details: None,
         })
 }
 
 /// Staff for pickers and admin screens.
-pub async fn list(pool: &PgPool, roles: Option<&[Role]>, include_inactive: bool) -> ApiResult<Vec<User>> {
+pub async fn list(
+    pool: &PgPool,
+    roles: Option<&[Role]>,
+    include_inactive: bool,
+) -> ApiResult<Vec<User>> {
     Ok(sql::list_users(pool, roles, include_inactive).await?)
 }

@@ -21,7 +21,10 @@ pub struct Credentials {
 }
 
 /// The user with this email (any case), with their password hash.
-pub async fn credentials_by_email(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result<Option<Credentials>> {
+pub async fn credentials_by_email(
+    db: impl PgExecutor<'_>,
+    email: &str,
+) -> sqlx::Result<Option<Credentials>> {
     let row = sqlx::query!(
         r#"
         select id, email, full_name, role as "role: Role", is_active, created_at, password_hash
@@ -66,7 +69,8 @@ pub async fn list_users(
     roles: Option<&[Role]>,
     include_inactive: bool,
 ) -> sqlx::Result<Vec<User>> {
-    let roles: Option<Vec<String>> = roles.map(|r| r.iter().map(|role| role.as_str().to_owned()).collect());
+    let roles: Option<Vec<String>> =
+        roles.map(|r| r.iter().map(|role| role.as_str().to_owned()).collect());
     sqlx::query_as!(
         User,
         r#"

@@ -1,0 +1,170 @@
+//! `cargo xtask test`: every check and test, ending with `N passed, N failed`. Checks run
+//! one after another and all run even when one fails, so one report shows everything.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{ExitCode, Stdio},
+    time::Instant,
+};
+
+use crate::setup;
+
+/// Tally of tests and checks.
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    failures: Vec<String>,
+}
+
+impl Tally {
+    fn check(&mut self, name: &str, result: anyhow::Result<()>) {
+        match result {
+            Ok(()) => {
+                self.passed += 1;
+                eprintln!("✔ {name}");
+            }
+            Err(error) => {
+                self.failed += 1;
+                eprintln!("✘ {name}: {error:#}");
+                self.failures.push(name.to_owned());
+            }
+        }
+    }
+}
+
+/// Runs everything.
+pub fn test() -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let mut tally = Tally::default();
+    setup::ensure_tools()?;
+    let server_url = setup::ensure_postgres()?;
+    setup::fetch_crates()?;
+
+    tally.check(
+        "rustfmt",
+        setup::run(setup::cargo().args(["fmt", "--all", "--", "--check"])),
+    );
+    tally.check(
+        "clippy (server, xtask)",
+        setup::run(setup::cargo().args([
+            "clippy",
+            "--quiet",
+            "--workspace",
+            "--exclude",
+            "clientele-web",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])),
+    );
+    tally.check(
+        "clippy (web, wasm32)",
+        setup::run(setup::cargo().args([
+            "clippy",
+            "--quiet",
+            "-p",
+            "clientele-web",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ])),
+    );
+    let database_url = format!("{server_url}/postgres");
+    match cargo_tests(&database_url) {
+        Ok((passed, failed)) => {
+            tally.passed += passed;
+            tally.failed += failed;
+            if failed > 0 {
+                tally.failures.push(format!("{failed} Rust test(s)"));
+            }
+        }
+        Err(error) => tally.check("Rust tests", Err(error)),
+    }
+    tally.check("web app build (trunk, release)", setup::build_web());
+
+    let minutes = started.elapsed().as_secs_f64() / 60.0;
+    if !tally.failures.is_empty() {
+        eprintln!("failed: {}", tally.failures.join(", "));
+    }
+    eprintln!("took {minutes:.1} minutes");
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    Ok(if tally.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Runs the workspace's Rust tests (unit and PostgreSQL integration), echoing their output
+/// and summing cargo's `test result:` lines.
+fn cargo_tests(database_url: &str) -> anyhow::Result<(u64, u64)> {
+    let mut child = setup::cargo()
+        .args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "clientele-web",
+            "--no-fail-fast",
+        ])
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut totals = (0, 0);
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line?;
+            println!("{line}");
+            if let Some((passed, failed)) = parse_result_line(&line) {
+                totals.0 += passed;
+                totals.1 += failed;
+            }
+        }
+    }
+    let status = child.wait()?;
+    if !status.success() && totals.1 == 0 {
+        anyhow::bail!("cargo test failed before reporting results ({status})");
+    }
+    Ok(totals)
+}
+
+/// `test result: ok. 35 passed; 0 failed; …` → (35, 0).
+fn parse_result_line(line: &str) -> Option<(u64, u64)> {
+    let rest = line.trim().strip_prefix("test result: ")?;
+    let number_before = |word: &str| -> Option<u64> {
+        rest.split(';')
+            .find_map(|part| {
+                part.trim()
+                    .rsplit_once(' ')
+                    .filter(|(_, w)| *w == word)
+                    .map(|(n, _)| n)
+            })
+            .and_then(|n| n.rsplit(' ').next())
+            .and_then(|n| n.parse().ok())
+    };
+    Some((number_before("passed")?, number_before("failed")?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_result_line;
+
+    #[test]
+    fn cargo_result_lines_are_parsed() {
+        assert_eq!(
+            parse_result_line(
+                "test result: ok. 35 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.12s"
+            ),
+            Some((35, 0))
+        );
+        assert_eq!(
+            parse_result_line("test result: FAILED. 32 passed; 6 failed; 0 ignored; 0 measured"),
+            Some((32, 6))
+        );
+        assert_eq!(parse_result_line("running 3 tests"), None);
+    }
+}
