@@ -1,6 +1,7 @@
 //! API benchmarks against real PostgreSQL: seeds 10,000 clients into a fresh database, then
 //! times requests through the whole application (routing, auth, GraphQL, SQL, JSON) in
-//! process and reports p50/p95 and SQL statements per request. Run by `cargo xtask bench`.
+//! process and reports p50/p95 and SQL statements per request. Run by `cargo xtask bench`;
+//! set `CLIENTELE_BENCH_KEEP=1` to keep the `clientele_bench` database for EXPLAIN.
 
 use std::time::{Duration, Instant};
 
@@ -125,9 +126,9 @@ async fn main() -> anyhow::Result<()> {
     );
     samples.push(
         measure(&app, &counter, "createClient (2 contacts, duplicate check)", 100, &manager, |_| {
-            let word: String = uuid::Uuid::new_v4().simple().to_string().chars().filter(char::is_ascii_alphabetic).take(8).collect();
+            let word: String = uuid::Uuid::new_v4().as_bytes().iter().take(10).map(|b| char::from(b'a' + b % 26)).collect();
             let input = json!({
-                "name": format!("Zq{word} Ltd"),
+                "name": format!("{word} Ltd"),
                 "website": format!("{word}.example"),
                 "contacts": [
                     { "fullName": "Ann Bench", "email": format!("ann@{word}.example"), "isPrimary": true },
@@ -155,13 +156,15 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     pool.close().await;
-    admin_connection
-        .execute(
-            format!("drop database if exists {DATABASE} with (force)")
-                .as_str()
-                .into_sql(),
-        )
-        .await?;
+    if std::env::var_os("CLIENTELE_BENCH_KEEP").is_none() {
+        admin_connection
+            .execute(
+                format!("drop database if exists {DATABASE} with (force)")
+                    .as_str()
+                    .into_sql(),
+            )
+            .await?;
+    }
     Ok(())
 }
 
