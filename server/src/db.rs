@@ -21,7 +21,9 @@ pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
         .with_context(|| format!("parsing the database URL {}", redact(&config.database_url)))?;
     // Our queries are short OLTP statements: JIT compilation (triggered by the planner's
     // cost estimate of the list's search) costs more than it saves, 10–30 ms a query.
-    let options = options.options([("jit", "off")]).application_name("clientele");
+    let options = options
+        .options([("jit", "off")])
+        .application_name("clientele");
     PgPoolOptions::new()
         .max_connections(config.db_max_connections)
         .acquire_timeout(Duration::from_secs(5))
