@@ -17,6 +17,7 @@ enum Op {
     Clients,
     Client,
     ClientDuplicates,
+    ClientIndustries,
     CreateClient,
     UpdateClient,
     DeactivateClient,
@@ -31,7 +32,7 @@ const ADMIN_MANAGER: &[Role] = &[Role::Admin, Role::Manager];
 const ADMIN: &[Role] = &[Role::Admin];
 
 impl Op {
-    const ALL: [Op; 14] = [
+    const ALL: [Op; 15] = [
         Op::Login,
         Op::Me,
         Op::Users,
@@ -39,6 +40,7 @@ impl Op {
         Op::Clients,
         Op::Client,
         Op::ClientDuplicates,
+        Op::ClientIndustries,
         Op::CreateClient,
         Op::UpdateClient,
         Op::DeactivateClient,
@@ -52,7 +54,12 @@ impl Op {
     fn allowed(self) -> Option<&'static [Role]> {
         match self {
             Op::Login => None,
-            Op::Me | Op::Users | Op::Clients | Op::Client | Op::ClientDuplicates => Some(ALL_ROLES),
+            Op::Me
+            | Op::Users
+            | Op::Clients
+            | Op::Client
+            | Op::ClientDuplicates
+            | Op::ClientIndustries => Some(ALL_ROLES),
             Op::CreateClient
             | Op::UpdateClient
             | Op::AddContact
@@ -73,6 +80,7 @@ impl Op {
             Op::Clients => "{ clients { pageInfo { total } } }",
             Op::Client => "query($id: ID!) { client(id: $id) { id } }",
             Op::ClientDuplicates => "{ clientDuplicates(name: \"Anything\") { score } }",
+            Op::ClientIndustries => "{ clientIndustries { name clients } }",
             Op::CreateClient => {
                 "mutation($i: CreateClientInput!) { createClient(input: $i) { id } }"
             }
@@ -134,7 +142,9 @@ impl Op {
                     .expect("contact");
                 json!({ "id": contact })
             }
-            Op::Me | Op::Users | Op::Clients | Op::ClientDuplicates => json!({}),
+            Op::Me | Op::Users | Op::Clients | Op::ClientDuplicates | Op::ClientIndustries => {
+                json!({})
+            }
         }
     }
 }

@@ -1,33 +1,79 @@
-//! The Clientele web app (Leptos, client-side rendered): the router and its pages.
+//! The Clientele web app (Leptos, client-side rendered): the router, the page frame and the
+//! session every page reads.
+
+pub mod api;
+pub mod components;
+pub mod pages;
+pub mod session;
 
 use leptos::prelude::*;
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{A, ParentRoute, Redirect, Route, Router, Routes},
+    hooks::use_navigate,
+    nested_router::Outlet,
     path,
 };
 
-/// The app: one router over the staff pages.
+use session::Session;
+
+/// The app: session context, the frame and the routes.
 #[component]
 pub fn App() -> impl IntoView {
+    provide_context(Session::restore());
     view! {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("/") view=Home/>
+                <Route path=path!("/login") view=pages::login::LoginPage/>
+                <ParentRoute path=path!("") view=SignedIn>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/clients"/> }/>
+                    <Route path=path!("/clients") view=pages::client_list::ClientListPage/>
+                    <Route path=path!("/clients/new") view=pages::client_new::NewClientPage/>
+                    <Route path=path!("/clients/:id") view=pages::client_detail::ClientDetailPage/>
+                </ParentRoute>
             </Routes>
         </Router>
     }
 }
 
-/// The start page.
+/// The frame of every signed-in page; sends anyone else to sign-in.
 #[component]
-fn Home() -> impl IntoView {
-    view! {
-        <main>
-            <h1>"Clientele"</h1>
-            <p>"Client management for the agency's staff. The API is at "
-                <a href="/graphql">"/graphql"</a>", with GraphiQL at "
-                <a href="/graphiql">"/graphiql"</a>"."</p>
-        </main>
+fn SignedIn() -> impl IntoView {
+    let session = Session::get();
+    let navigate = use_navigate();
+    let sign_out = move |_| {
+        session.sign_out();
+        navigate("/login", Default::default());
+    };
+    move || match session.user() {
+        None => {
+            let to = if session.expired() {
+                "/login?expired=1"
+            } else {
+                "/login"
+            };
+            view! { <Redirect path=to/> }.into_any()
+        }
+        Some(user) => {
+            let role = user.role.to_lowercase();
+            let sign_out = sign_out.clone();
+            view! {
+                <header class="topbar">
+                    <A href="/clients" attr:class="brand">"Clientele"</A>
+                    <nav aria-label="Main">
+                        <A href="/clients">"Clients"</A>
+                    </nav>
+                    <div class="who">
+                        <span class="who-name">{user.full_name.clone()}</span>
+                        <span class="who-role">{role}</span>
+                        <button type="button" class="button-quiet" on:click=sign_out>"Sign out"</button>
+                    </div>
+                </header>
+                <main class="page">
+                    <Outlet/>
+                </main>
+            }
+            .into_any()
+        }
     }
 }
 
@@ -35,9 +81,9 @@ fn Home() -> impl IntoView {
 #[component]
 fn NotFound() -> impl IntoView {
     view! {
-        <main>
+        <main class="page narrow">
             <h1>"Page not found"</h1>
-            <p><a href="/">"Back to the start page"</a></p>
+            <p><A href="/clients">"Back to the clients"</A></p>
         </main>
     }
 }

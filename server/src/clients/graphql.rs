@@ -196,6 +196,15 @@ pub enum ClientSort {
     RecentlyUpdated,
 }
 
+/// An industry in use and its number of clients.
+#[derive(SimpleObject)]
+pub struct IndustryCount {
+    /// The industry as written on the clients.
+    name: String,
+    /// Clients in it, whatever their status.
+    clients: i64,
+}
+
 /// A likely duplicate of a client being created or renamed.
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -302,6 +311,19 @@ impl ClientsQuery {
                 archived: list.counts.archived,
             },
         })
+    }
+
+    /// Industries in use, by name, for filters.
+    #[graphql(guard = "Allowed(Permission::Read)")]
+    async fn client_industries(&self, ctx: &Context<'_>) -> ApiResult<Vec<IndustryCount>> {
+        let industries = service::industries(&state(ctx).pool).await?;
+        Ok(industries
+            .into_iter()
+            .map(|i| IndustryCount {
+                name: i.industry,
+                clients: i.count,
+            })
+            .collect())
     }
 
     /// One client.

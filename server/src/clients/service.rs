@@ -37,6 +37,11 @@ pub async fn list(
     Ok(ClientList { items, counts })
 }
 
+/// The industries in use, for the list's filter.
+pub async fn industries(pool: &PgPool) -> ApiResult<Vec<sql::IndustryCount>> {
+    Ok(sql::industries(pool).await?)
+}
+
 /// One client by id.
 pub async fn get(pool: &PgPool, id: Uuid) -> ApiResult<Client> {
     sql::clients_by_ids(pool, &[id])

@@ -189,6 +189,30 @@ pub async fn count_clients(
     })
 }
 
+/// An industry and how many clients are in it.
+pub struct IndustryCount {
+    /// The industry as written.
+    pub industry: String,
+    /// Clients in it.
+    pub count: i64,
+}
+
+/// Every industry in use, by name, with its number of clients.
+pub async fn industries(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<IndustryCount>> {
+    sqlx::query_as!(
+        IndustryCount,
+        r#"
+        select industry as "industry!", count(*) as "count!"
+        from clients
+        where industry is not null
+        group by industry
+        order by lower(industry), industry
+        "#
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// Clients by id (missing ids are absent).
 pub async fn clients_by_ids(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Result<Vec<Client>> {
     sqlx::query_as!(

@@ -1,0 +1,131 @@
+//! The only place that talks to the server: typed GraphQL operations (checked against
+//! `schema.graphql` at compile time by graphql_client) and the error type pages show.
+
+pub mod operations;
+
+use std::collections::BTreeMap;
+
+use gloo_net::http::Request;
+use graphql_client::GraphQLQuery;
+use serde::{Serialize, de::DeserializeOwned};
+
+use crate::session::Session;
+
+/// A likely duplicate named by a CONFLICT error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateRef {
+    /// Client id.
+    pub id: String,
+    /// Client name.
+    pub name: String,
+    /// Client code.
+    pub client_code: String,
+}
+
+/// An error as the pages show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// `extensions.code` (`NETWORK` when the server could not be reached).
+    pub code: String,
+    /// What went wrong, for a person.
+    pub message: String,
+    /// Field → message, for VALIDATION errors.
+    pub fields: BTreeMap<String, String>,
+    /// Likely duplicates, for CONFLICT errors about them.
+    pub duplicates: Vec<DuplicateRef>,
+}
+
+impl ApiError {
+    fn network(error: impl std::fmt::Display) -> Self {
+        Self {
+            code: "NETWORK".to_owned(),
+            message: format!(
+                "Could not reach the server ({error}). Check your connection and try again."
+            ),
+            fields: BTreeMap::new(),
+            duplicates: Vec::new(),
+        }
+    }
+
+    fn from_graphql(error: &graphql_client::Error) -> Self {
+        let ext = error.extensions.as_ref();
+        let text = |key: &str| {
+            ext.and_then(|e| e.get(key))
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
+        let fields = ext
+            .and_then(|e| e.get("fields"))
+            .and_then(|f| f.as_object())
+            .map(|f| {
+                f.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let duplicates = ext
+            .and_then(|e| e.get("duplicates"))
+            .and_then(|d| d.as_array())
+            .map(|list| {
+                list.iter()
+                    .map(|d| DuplicateRef {
+                        id: d["id"].as_str().unwrap_or_default().to_owned(),
+                        name: d["name"].as_str().unwrap_or_default().to_owned(),
+                        client_code: d["clientCode"].as_str().unwrap_or_default().to_owned(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let code = text("code").unwrap_or_else(|| "INTERNAL".to_owned());
+        let mut message = error.message.clone();
+        if let Some(id) = text("requestId") {
+            message = format!("Something went wrong on our side (reference {id}).");
+        }
+        Self {
+            code,
+            message,
+            fields,
+            duplicates,
+        }
+    }
+
+    /// The message for one field, if the server named it.
+    pub fn field(&self, name: &str) -> Option<String> {
+        self.fields.get(name).cloned()
+    }
+}
+
+/// Runs a GraphQL operation as the signed-in user. An UNAUTHENTICATED answer to a request
+/// that carried a token means the session expired: the session is ended, and the app
+/// sends the user to sign-in with a message.
+pub async fn call<Q>(session: Session, variables: Q::Variables) -> Result<Q::ResponseData, ApiError>
+where
+    Q: GraphQLQuery,
+    Q::Variables: Serialize,
+    Q::ResponseData: DeserializeOwned,
+{
+    let body = Q::build_query(variables);
+    let token = session.token();
+    let mut request = Request::post("/graphql");
+    if let Some(token) = &token {
+        request = request.header("authorization", &format!("Bearer {token}"));
+    }
+    let response = request
+        .json(&body)
+        .map_err(ApiError::network)?
+        .send()
+        .await
+        .map_err(ApiError::network)?;
+    let parsed: graphql_client::Response<Q::ResponseData> =
+        response.json().await.map_err(ApiError::network)?;
+    if let Some(error) = parsed.errors.as_ref().and_then(|e| e.first()) {
+        let error = ApiError::from_graphql(error);
+        if error.code == "UNAUTHENTICATED" && token.is_some() {
+            session.expire();
+        }
+        return Err(error);
+    }
+    parsed
+        .data
+        .ok_or_else(|| ApiError::network("empty response"))
+}

@@ -1,0 +1,401 @@
+//! A client's page: the header card, the Overview tab with the full record and contacts,
+//! Edit, and (for admins) Deactivate with a reason and Reactivate.
+
+use std::collections::BTreeMap;
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{components::A, hooks::use_params_map};
+
+use crate::{
+    api::{
+        self, ApiError,
+        operations::{
+            ClientDetail, DeactivateClient, ListFilters, ReactivateClient, UpdateClient,
+            client_detail, deactivate_client, list_filters, reactivate_client, update_client,
+        },
+    },
+    components::{ErrorNotice, Loading, StatusBadge, TextField, enum_name},
+    pages::validate,
+    session::Session,
+};
+
+type Client = client_detail::ClientDetailClient;
+
+/// The detail page.
+#[component]
+pub fn ClientDetailPage() -> impl IntoView {
+    let session = Session::get();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let client = LocalResource::new(move || {
+        let id = id.get();
+        async move { api::call::<ClientDetail>(session, client_detail::Variables { id }).await }
+    });
+    let editing = RwSignal::new(false);
+    let dialog = RwSignal::new(None::<Dialog>);
+    let action_error = RwSignal::new(None::<ApiError>);
+
+    view! {
+        <nav class="crumbs" aria-label="Breadcrumb"><A href="/clients">"Clients"</A>" / Client"</nav>
+        {move || action_error.get().map(|e| view! { <ErrorNotice error=e/> })}
+        <Transition fallback=|| view! { <Loading label="Loading the client…"/> }>
+            {move || Suspend::new(async move {
+                match client.await {
+                    Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
+                    Ok(data) => {
+                        let c = data.client;
+                        let status = enum_name(&c.status);
+                        let active = status == "ACTIVE";
+                        view! {
+                            <HeaderCard client=c.clone()/>
+                            <div class="actions">
+                                <Show when=move || session.can_manage_clients() && !editing.get()>
+                                    <button type="button" class="button" on:click=move |_| editing.set(true)>"Edit"</button>
+                                </Show>
+                                <Show when=move || session.can_deactivate() && active>
+                                    <button type="button" class="button-danger" on:click=move |_| dialog.set(Some(Dialog::Deactivate))>"Deactivate"</button>
+                                </Show>
+                                <Show when=move || session.can_deactivate() && !active>
+                                    <button type="button" class="button" on:click=move |_| dialog.set(Some(Dialog::Reactivate))>"Reactivate"</button>
+                                </Show>
+                            </div>
+                            <div class="tabs" role="tablist" aria-label="Client sections">
+                                <button type="button" role="tab" aria-selected="true" id="tab-overview">"Overview"</button>
+                            </div>
+                            <section role="tabpanel" aria-labelledby="tab-overview" class="tab-panel">
+                                {if editing.get_untracked() {
+                                    view! { <EditForm client=c.clone() on_done=Callback::new(move |saved: bool| {
+                                        editing.set(false);
+                                        if saved { client.refetch(); }
+                                    })/> }.into_any()
+                                } else {
+                                    view! { <Overview client=c.clone()/> }.into_any()
+                                }}
+                            </section>
+                            {move || dialog.get().map(|kind| view! {
+                                <ConfirmDialog kind=kind client_id=c.id.clone() client_name=c.name.clone()
+                                    on_close=Callback::new(move |result: Option<Result<(), ApiError>>| {
+                                        dialog.set(None);
+                                        match result {
+                                            Some(Ok(())) => { action_error.set(None); client.refetch(); }
+                                            Some(Err(e)) => action_error.set(Some(e)),
+                                            None => {}
+                                        }
+                                    })/>
+                            })}
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn HeaderCard(client: Client) -> impl IntoView {
+    let status = enum_name(&client.status);
+    view! {
+        <header class="card client-header">
+            <div class="client-header-title">
+                <h1>{client.name.clone()}</h1>
+                <StatusBadge status=status/>
+            </div>
+            <p class="code">{client.client_code.clone()}</p>
+            <dl class="facts header-facts">
+                <dt>"Industry"</dt>
+                <dd>{client.industry.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                <dt>"Website"</dt>
+                <dd>{match client.website.clone() {
+                    Some(url) => {
+                        let text = url.clone();
+                        view! { <a href=url rel="noopener noreferrer" target="_blank">{text}</a> }.into_any()
+                    }
+                    None => "—".into_any(),
+                }}</dd>
+                <dt>"Account manager"</dt>
+                <dd>{client.account_manager.as_ref().map_or("—".to_owned(), |m| m.full_name.clone())}</dd>
+                <dt>"Primary contact"</dt>
+                <dd>{client.primary_contact.as_ref().map_or("—".to_owned(), |p| {
+                    match &p.email { Some(e) => format!("{} · {e}", p.full_name), None => p.full_name.clone() }
+                })}</dd>
+            </dl>
+            {client.deactivation_reason.clone().map(|reason| view! {
+                <p class="notice notice-warning">
+                    {format!("Deactivated: {reason}")}
+                    {client.deactivation_details.clone().map(|d| format!(" — {d}"))}
+                </p>
+            })}
+        </header>
+    }
+}
+
+#[component]
+fn Overview(client: Client) -> impl IntoView {
+    let dash = |v: Option<String>| v.unwrap_or_else(|| "—".to_owned());
+    let created = format!(
+        "{} by {}",
+        client.created_at.get(..10).unwrap_or_default(),
+        client
+            .created_by
+            .as_ref()
+            .map_or("—".to_owned(), |u| u.full_name.clone())
+    );
+    view! {
+        <div class="overview">
+            <div class="card">
+                <h2>"Details"</h2>
+                <dl class="facts">
+                    <dt>"Address"</dt><dd>{dash(client.address.clone())}</dd>
+                    <dt>"City"</dt><dd>{dash(client.city.clone())}</dd>
+                    <dt>"State or region"</dt><dd>{dash(client.state.clone())}</dd>
+                    <dt>"Postal code"</dt><dd>{dash(client.postal_code.clone())}</dd>
+                    <dt>"Country"</dt><dd>{dash(client.country.clone())}</dd>
+                    <dt>"Created"</dt><dd>{created}</dd>
+                    <dt>"Last change"</dt><dd>{client.updated_at.get(..10).unwrap_or_default().to_owned()}</dd>
+                </dl>
+            </div>
+            <div class="card">
+                <h2>"Contacts"</h2>
+                {if client.contacts.is_empty() {
+                    view! { <p class="empty">"No contacts yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="contacts">
+                            {client.contacts.iter().map(|c| view! {
+                                <li class="contact">
+                                    <div class="contact-name">
+                                        {c.full_name.clone()}
+                                        {c.is_primary.then(|| view! { <span class="badge badge-primary">"Primary"</span> })}
+                                    </div>
+                                    <div class="contact-title">{c.title.clone()}</div>
+                                    <div class="contact-lines">
+                                        {c.email.clone().map(|e| view! { <a href=format!("mailto:{e}")>{e.clone()}</a> })}
+                                        {c.phone.clone().map(|p| view! { <span>{format!("☎ {p}")}</span> })}
+                                        {c.mobile.clone().map(|p| view! { <span>{format!("📱 {p}")}</span> })}
+                                    </div>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </div>
+        </div>
+    }
+}
+
+fn text(value: &Option<String>) -> RwSignal<String> {
+    RwSignal::new(value.clone().unwrap_or_default())
+}
+
+/// `null` clears an optional field; the text otherwise.
+fn field_value(signal: RwSignal<String>) -> Option<String> {
+    let value = signal.get_untracked();
+    let trimmed = value.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+}
+
+#[component]
+fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
+    let session = Session::get();
+    let name = RwSignal::new(client.name.clone());
+    let industry = text(&client.industry);
+    let website = text(&client.website);
+    let address = text(&client.address);
+    let city = text(&client.city);
+    let region = text(&client.state);
+    let country = text(&client.country);
+    let postal_code = text(&client.postal_code);
+    let manager = RwSignal::new(
+        client
+            .account_manager
+            .as_ref()
+            .map(|m| m.id.clone())
+            .unwrap_or_default(),
+    );
+    let status = RwSignal::new(enum_name(&client.status));
+    let can_pause = matches!(status.get_untracked().as_str(), "ACTIVE" | "ON_HOLD");
+    let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    let failure = RwSignal::new(None::<ApiError>);
+    let confirm_not_duplicate = RwSignal::new(false);
+    let duplicate_warning = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let managers = LocalResource::new(move || async move {
+        api::call::<ListFilters>(session, list_filters::Variables).await
+    });
+    let error_of =
+        move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
+    let id = client.id.clone();
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut found = BTreeMap::new();
+        if name.get_untracked().trim().is_empty() {
+            found.insert("name".to_owned(), "is required".to_owned());
+        }
+        if let Some(m) = field_value(website).and_then(|w| validate::website(&w)) {
+            found.insert("website".to_owned(), m.to_owned());
+        }
+        if !found.is_empty() {
+            errors.set(found);
+            return;
+        }
+        busy.set(true);
+        let new_status = match status.get_untracked().as_str() {
+            "ON_HOLD" => Some(update_client::ClientStatus::ON_HOLD),
+            "ACTIVE" => Some(update_client::ClientStatus::ACTIVE),
+            _ => None,
+        };
+        let input = update_client::UpdateClientInput {
+            name: Some(name.get_untracked().trim().to_owned()),
+            industry: field_value(industry),
+            website: field_value(website),
+            address: field_value(address),
+            city: field_value(city),
+            state: field_value(region),
+            country: field_value(country),
+            postal_code: field_value(postal_code),
+            account_manager_id: field_value(manager),
+            status: if can_pause { new_status } else { None },
+            confirm_not_duplicate: confirm_not_duplicate.get_untracked(),
+        };
+        let id = id.clone();
+        spawn_local(async move {
+            match api::call::<UpdateClient>(session, update_client::Variables { id, input }).await {
+                Ok(_) => on_done.run(true),
+                Err(error) => {
+                    busy.set(false);
+                    errors.set(error.fields.clone());
+                    duplicate_warning.set(error.code == "CONFLICT" && !error.duplicates.is_empty());
+                    failure.set(Some(error));
+                }
+            }
+        });
+    };
+
+    view! {
+        <form class="card form" on:submit=save aria-label="Edit client">
+            <h2>"Edit client"</h2>
+            {move || failure.get().map(|e| view! { <ErrorNotice error=e/> })}
+            <div class="grid-2">
+                <TextField label="Name" value=name error=error_of("name") required=true/>
+                <TextField label="Industry" value=industry error=error_of("industry")/>
+                <TextField label="Website" value=website error=error_of("website") kind="url"/>
+                <div class="field">
+                    <label for="edit-manager">"Account manager"</label>
+                    <select id="edit-manager" on:change=move |ev| manager.set(event_target_value(&ev))>
+                        <option value="" selected=manager.get_untracked().is_empty()>"None"</option>
+                        {move || managers.get().and_then(|r| r.ok()).map(|f| f.users.into_iter().map(|u| {
+                            let selected = manager.get_untracked() == u.id;
+                            view! { <option value=u.id.clone() selected=selected>{u.full_name.clone()}</option> }
+                        }).collect_view())}
+                    </select>
+                    <p class="field-error">{move || errors.with(|e| e.get("accountManagerId").cloned())}</p>
+                </div>
+                <TextField label="Address" value=address error=error_of("address")/>
+                <TextField label="City" value=city error=error_of("city")/>
+                <TextField label="State or region" value=region error=error_of("state")/>
+                <TextField label="Postal code" value=postal_code error=error_of("postalCode")/>
+                <TextField label="Country" value=country error=error_of("country")/>
+                <Show when=move || can_pause>
+                    <div class="field">
+                        <label for="edit-status">"Status"</label>
+                        <select id="edit-status" on:change=move |ev| status.set(event_target_value(&ev))>
+                            <option value="ACTIVE" selected=status.get_untracked() == "ACTIVE">"Active"</option>
+                            <option value="ON_HOLD" selected=status.get_untracked() == "ON_HOLD">"On hold"</option>
+                        </select>
+                    </div>
+                </Show>
+            </div>
+            <Show when=move || duplicate_warning.get()>
+                <label class="check">
+                    <input type="checkbox" bind:checked=confirm_not_duplicate/>
+                    "It is a different company: save anyway"
+                </label>
+            </Show>
+            <div class="wizard-actions">
+                <button type="button" class="button-quiet" on:click=move |_| on_done.run(false)>"Cancel"</button>
+                <button type="submit" class="button" disabled=move || busy.get()>
+                    {move || if busy.get() { "Saving…" } else { "Save" }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// Which confirmation is open.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Dialog {
+    Deactivate,
+    Reactivate,
+}
+
+#[component]
+fn ConfirmDialog(
+    kind: Dialog,
+    client_id: String,
+    client_name: String,
+    /// `None` when cancelled, else the server's answer.
+    on_close: Callback<Option<Result<(), ApiError>>>,
+) -> impl IntoView {
+    let session = Session::get();
+    let reason = RwSignal::new(String::new());
+    let details = RwSignal::new(String::new());
+    let reason_error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let (title, verb) = match kind {
+        Dialog::Deactivate => (format!("Deactivate {client_name}?"), "Deactivate"),
+        Dialog::Reactivate => (format!("Reactivate {client_name}?"), "Reactivate"),
+    };
+    let confirm = move |_| {
+        if kind == Dialog::Deactivate && reason.get_untracked().trim().is_empty() {
+            reason_error.set(Some("is required".to_owned()));
+            return;
+        }
+        busy.set(true);
+        let id = client_id.clone();
+        spawn_local(async move {
+            let result = match kind {
+                Dialog::Deactivate => {
+                    let variables = deactivate_client::Variables {
+                        id,
+                        reason: reason.get_untracked().trim().to_owned(),
+                        details: field_value(details),
+                    };
+                    api::call::<DeactivateClient>(session, variables)
+                        .await
+                        .map(|_| ())
+                }
+                Dialog::Reactivate => {
+                    api::call::<ReactivateClient>(session, reactivate_client::Variables { id })
+                        .await
+                        .map(|_| ())
+                }
+            };
+            on_close.run(Some(result));
+        });
+    };
+    view! {
+        <div class="dialog-backdrop">
+            <div class="dialog card" role="dialog" aria-modal="true" aria-labelledby="dialog-title">
+                <h2 id="dialog-title">{title}</h2>
+                {match kind {
+                    Dialog::Deactivate => view! {
+                        <p>"The client leaves the active list. Linked jobs stay linked. This is recorded in the audit log."</p>
+                        <TextField label="Reason" value=reason error=reason_error required=true/>
+                        <div class="field">
+                            <label for="deactivation-details">"Details"</label>
+                            <textarea id="deactivation-details" rows="3" bind:value=details></textarea>
+                        </div>
+                    }.into_any(),
+                    Dialog::Reactivate => view! { <p>"The client becomes active again."</p> }.into_any(),
+                }}
+                <div class="wizard-actions">
+                    <button type="button" class="button-quiet" on:click=move |_| on_close.run(None)>"Cancel"</button>
+                    <button type="button" class=if kind == Dialog::Deactivate { "button-danger" } else { "button" }
+                        disabled=move || busy.get() on:click=confirm>{verb}</button>
+                </div>
+            </div>
+        </div>
+    }
+}

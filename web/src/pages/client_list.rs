@@ -1,0 +1,510 @@
+//! The client list: debounced search, a filter sidebar, sort, cards or table, pagination.
+//! Every choice lives in the URL, so a reload or a shared link shows the same list.
+
+use std::time::Duration;
+
+use leptos::{leptos_dom::helpers::TimeoutHandle, prelude::*};
+use leptos_router::{
+    NavigateOptions,
+    components::A,
+    hooks::{use_navigate, use_query_map},
+    params::ParamsMap,
+};
+
+use crate::{
+    api::{
+        self,
+        operations::{ClientList, ListFilters, client_list, list_filters},
+    },
+    components::{ErrorNotice, Loading, StatusBadge, enum_name},
+    session::Session,
+};
+
+const STATUSES: [(&str, &str); 4] = [
+    ("ACTIVE", "Active"),
+    ("ON_HOLD", "On hold"),
+    ("INACTIVE", "Inactive"),
+    ("ARCHIVED", "Archived"),
+];
+const SORTS: [(&str, &str); 7] = [
+    ("NAME_ASC", "Name A–Z"),
+    ("NAME_DESC", "Name Z–A"),
+    ("NEWEST", "Newest first"),
+    ("OLDEST", "Oldest first"),
+    ("RECENTLY_UPDATED", "Recently updated"),
+    ("CODE_ASC", "Client code"),
+    ("RELEVANCE", "Best match"),
+];
+const PAGE_SIZE: i64 = 20;
+
+/// The list's state, as read from and written to the URL.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct ListState {
+    search: String,
+    statuses: Vec<String>,
+    industry: String,
+    manager: String,
+    sort: String,
+    page: i64,
+    table: bool,
+}
+
+impl ListState {
+    fn from_query(q: &ParamsMap) -> Self {
+        let text = |k: &str| q.get(k).unwrap_or_default();
+        Self {
+            search: text("q"),
+            statuses: text("status")
+                .split(',')
+                .filter(|s| STATUSES.iter().any(|(code, _)| code == s))
+                .map(str::to_owned)
+                .collect(),
+            industry: text("industry"),
+            manager: text("manager"),
+            sort: text("sort"),
+            page: text("page").parse().ok().filter(|p| *p >= 1).unwrap_or(1),
+            table: text("view") == "table",
+        }
+    }
+
+    fn to_url(&self) -> String {
+        let mut parts = Vec::new();
+        let mut push = |k: &str, v: &str| {
+            if !v.is_empty() {
+                parts.push(format!(
+                    "{k}={}",
+                    String::from(js_sys::encode_uri_component(v))
+                ));
+            }
+        };
+        push("q", &self.search);
+        push("status", &self.statuses.join(","));
+        push("industry", &self.industry);
+        push("manager", &self.manager);
+        push("sort", &self.sort);
+        if self.page > 1 {
+            push("page", &self.page.to_string());
+        }
+        if self.table {
+            push("view", "table");
+        }
+        if parts.is_empty() {
+            "/clients".to_owned()
+        } else {
+            format!("/clients?{}", parts.join("&"))
+        }
+    }
+
+    fn variables(&self) -> client_list::Variables {
+        let sort = match self.sort.as_str() {
+            "NAME_ASC" => Some(client_list::ClientSort::NAME_ASC),
+            "NAME_DESC" => Some(client_list::ClientSort::NAME_DESC),
+            "NEWEST" => Some(client_list::ClientSort::NEWEST),
+            "OLDEST" => Some(client_list::ClientSort::OLDEST),
+            "RECENTLY_UPDATED" => Some(client_list::ClientSort::RECENTLY_UPDATED),
+            "CODE_ASC" => Some(client_list::ClientSort::CODE_ASC),
+            "RELEVANCE" => Some(client_list::ClientSort::RELEVANCE),
+            _ => None,
+        };
+        let statuses: Vec<client_list::ClientStatus> = self
+            .statuses
+            .iter()
+            .filter_map(|s| match s.as_str() {
+                "ACTIVE" => Some(client_list::ClientStatus::ACTIVE),
+                "ON_HOLD" => Some(client_list::ClientStatus::ON_HOLD),
+                "INACTIVE" => Some(client_list::ClientStatus::INACTIVE),
+                "ARCHIVED" => Some(client_list::ClientStatus::ARCHIVED),
+                _ => None,
+            })
+            .collect();
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        client_list::Variables {
+            filter: Some(client_list::ClientFilter {
+                status: (!statuses.is_empty()).then_some(statuses),
+                industry: some(&self.industry),
+                account_manager_id: some(&self.manager),
+                search: some(self.search.trim()),
+            }),
+            sort,
+            page: Some(self.page),
+            limit: Some(PAGE_SIZE),
+        }
+    }
+}
+
+/// The list page.
+#[component]
+pub fn ClientListPage() -> impl IntoView {
+    let session = Session::get();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let state = Memo::new(move |_| query.with(ListState::from_query));
+    let go = move |next: ListState| {
+        navigate(
+            &next.to_url(),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let go = StoredValue::new(go);
+    let change = move |f: &dyn Fn(&mut ListState)| {
+        let mut next = state.get_untracked();
+        f(&mut next);
+        go.with_value(|go| go(next));
+    };
+
+    let clients = LocalResource::new(move || {
+        let variables = state.get().variables();
+        async move { api::call::<ClientList>(session, variables).await }
+    });
+    let filters = LocalResource::new(move || async move {
+        api::call::<ListFilters>(session, list_filters::Variables).await
+    });
+
+    // Search as you type, 300 ms after the last key.
+    let search_text = RwSignal::new(state.get_untracked().search);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let on_search = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        search_text.set(text.clone());
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                change(&|s: &mut ListState| {
+                    s.search = text.clone();
+                    s.page = 1;
+                    if text.trim().is_empty() && s.sort == "RELEVANCE" {
+                        s.sort.clear();
+                    }
+                })
+            },
+            Duration::from_millis(300),
+        )
+        .ok();
+        pending.set_value(handle);
+    };
+
+    view! {
+        <div class="list-head">
+            <h1>"Clients"</h1>
+            <Show when=move || session.can_manage_clients()>
+                <A href="/clients/new" attr:class="button">"Create client"</A>
+            </Show>
+        </div>
+        <div class="list-layout">
+            <aside class="filters card" aria-label="Filters">
+                <div class="field">
+                    <label for="search">"Search"</label>
+                    <input
+                        id="search"
+                        type="search"
+                        placeholder="Name, code or contact"
+                        prop:value=move || search_text.get()
+                        on:input=on_search
+                    />
+                </div>
+                <fieldset class="statuses">
+                    <legend>"Status"</legend>
+                    {STATUSES
+                        .iter()
+                        .map(|(code, label)| {
+                            let code = *code;
+                            let count = move || {
+                                clients
+                                    .get()
+                                    .and_then(|r| r.ok())
+                                    .map(|d| {
+                                        let s = d.clients.summary;
+                                        match code {
+                                            "ACTIVE" => s.active,
+                                            "ON_HOLD" => s.on_hold,
+                                            "INACTIVE" => s.inactive,
+                                            _ => s.archived,
+                                        }
+                                        .to_string()
+                                    })
+                                    .unwrap_or_default()
+                            };
+                            view! {
+                                <label class="check">
+                                    <input
+                                        type="checkbox"
+                                        prop:checked=move || state.with(|s| s.statuses.iter().any(|x| x == code))
+                                        on:change=move |_| change(&|s: &mut ListState| {
+                                            if let Some(i) = s.statuses.iter().position(|x| x == code) {
+                                                s.statuses.remove(i);
+                                            } else {
+                                                s.statuses.push(code.to_owned());
+                                            }
+                                            s.page = 1;
+                                        })
+                                    />
+                                    <span>{*label}</span>
+                                    <span class="count">{count}</span>
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <div class="field">
+                    <label for="industry">"Industry"</label>
+                    <select
+                        id="industry"
+                        prop:value=move || state.with(|s| s.industry.clone())
+                        on:change=move |ev| {
+                            let value = event_target_value(&ev);
+                            change(&|s: &mut ListState| {
+                                s.industry = value.clone();
+                                s.page = 1;
+                            })
+                        }
+                    >
+                        <option value="">"All industries"</option>
+                        {move || {
+                            filters
+                                .get()
+                                .and_then(|r| r.ok())
+                                .map(|f| {
+                                    f.client_industries
+                                        .into_iter()
+                                        .map(|i| {
+                                            let selected = state.with_untracked(|s| s.industry == i.name);
+                                            view! { <option value=i.name.clone() selected=selected>{i.name.clone()}</option> }
+                                        })
+                                        .collect_view()
+                                })
+                        }}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="manager">"Account manager"</label>
+                    <select
+                        id="manager"
+                        prop:value=move || state.with(|s| s.manager.clone())
+                        on:change=move |ev| {
+                            let value = event_target_value(&ev);
+                            change(&|s: &mut ListState| {
+                                s.manager = value.clone();
+                                s.page = 1;
+                            })
+                        }
+                    >
+                        <option value="">"Anyone"</option>
+                        {move || {
+                            filters
+                                .get()
+                                .and_then(|r| r.ok())
+                                .map(|f| {
+                                    f.users
+                                        .into_iter()
+                                        .map(|u| {
+                                            let selected = state.with_untracked(|s| s.manager == u.id);
+                                            view! { <option value=u.id.clone() selected=selected>{u.full_name.clone()}</option> }
+                                        })
+                                        .collect_view()
+                                })
+                        }}
+                    </select>
+                </div>
+                <button
+                    type="button"
+                    class="button-quiet"
+                    on:click=move |_| {
+                        search_text.set(String::new());
+                        change(&|s: &mut ListState| *s = ListState { table: s.table, page: 1, ..Default::default() })
+                    }
+                >
+                    "Clear filters"
+                </button>
+            </aside>
+            <section class="results" aria-label="Clients">
+                <div class="toolbar">
+                    <div class="field inline">
+                        <label for="sort">"Sort"</label>
+                        <select
+                            id="sort"
+                            on:change=move |ev| {
+                                let value = event_target_value(&ev);
+                                change(&|s: &mut ListState| {
+                                    s.sort = value.clone();
+                                    s.page = 1;
+                                })
+                            }
+                        >
+                            {SORTS
+                                .iter()
+                                .map(|(code, label)| {
+                                    let code = *code;
+                                    let selected = move || {
+                                        state.with(|s| {
+                                            let current = if s.sort.is_empty() {
+                                                if s.search.trim().is_empty() { "NAME_ASC" } else { "RELEVANCE" }
+                                            } else {
+                                                s.sort.as_str()
+                                            };
+                                            current == code
+                                        })
+                                    };
+                                    view! { <option value=code selected=selected>{*label}</option> }
+                                })
+                                .collect_view()}
+                        </select>
+                    </div>
+                    <div class="view-toggle" role="group" aria-label="View">
+                        <button
+                            type="button"
+                            aria-pressed=move || if state.with(|s| s.table) { "false" } else { "true" }
+                            on:click=move |_| change(&|s: &mut ListState| s.table = false)
+                        >
+                            "Cards"
+                        </button>
+                        <button
+                            type="button"
+                            aria-pressed=move || if state.with(|s| s.table) { "true" } else { "false" }
+                            on:click=move |_| change(&|s: &mut ListState| s.table = true)
+                        >
+                            "Table"
+                        </button>
+                    </div>
+                </div>
+                <Transition fallback=|| view! { <Loading label="Loading clients…"/> }>
+                    {move || Suspend::new(async move {
+                        match clients.await {
+                            Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
+                            Ok(data) => {
+                                let page = data.clients.page_info;
+                                let items = data.clients.items;
+                                let table = state.with_untracked(|s| s.table);
+                                let body = if items.is_empty() {
+                                    view! { <p class="empty">"No clients match these filters."</p> }.into_any()
+                                } else if table {
+                                    view! { <ClientTable items=items/> }.into_any()
+                                } else {
+                                    view! { <ClientCards items=items/> }.into_any()
+                                };
+                                view! {
+                                    {body}
+                                    <Pager
+                                        page=page.page
+                                        total_pages=page.total_pages
+                                        total=page.total
+                                        on_page=Callback::new(move |p: i64| change(&|s: &mut ListState| s.page = p))
+                                    />
+                                }
+                                .into_any()
+                            }
+                        }
+                    })}
+                </Transition>
+            </section>
+        </div>
+    }
+}
+
+type Item = client_list::ClientListClientsItems;
+
+fn place(c: &Item) -> String {
+    [c.city.as_deref(), c.country.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[component]
+fn ClientCards(items: Vec<Item>) -> impl IntoView {
+    view! {
+        <ul class="cards">
+            {items
+                .into_iter()
+                .map(|c| {
+                    let href = format!("/clients/{}", c.id);
+                    let place = place(&c);
+                    view! {
+                        <li class="card client-card">
+                            <div class="client-card-head">
+                                <A href=href attr:class="client-name">{c.name.clone()}</A>
+                                <StatusBadge status=enum_name(&c.status)/>
+                            </div>
+                            <p class="code">{c.client_code.clone()}</p>
+                            <dl class="facts">
+                                <dt>"Industry"</dt>
+                                <dd>{c.industry.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                                <dt>"Location"</dt>
+                                <dd>{if place.is_empty() { "—".to_owned() } else { place }}</dd>
+                                <dt>"Account manager"</dt>
+                                <dd>{c.account_manager.as_ref().map_or("—".to_owned(), |m| m.full_name.clone())}</dd>
+                                <dt>"Primary contact"</dt>
+                                <dd>{c.primary_contact.as_ref().map_or("—".to_owned(), |p| p.full_name.clone())}</dd>
+                            </dl>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn ClientTable(items: Vec<Item>) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="clients-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Code"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Industry"</th>
+                        <th scope="col">"Location"</th>
+                        <th scope="col">"Account manager"</th>
+                        <th scope="col">"Primary contact"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {items
+                        .into_iter()
+                        .map(|c| {
+                            let href = format!("/clients/{}", c.id);
+                            let place = place(&c);
+                            view! {
+                                <tr>
+                                    <td><A href=href>{c.name.clone()}</A></td>
+                                    <td class="code">{c.client_code.clone()}</td>
+                                    <td><StatusBadge status=enum_name(&c.status)/></td>
+                                    <td>{c.industry.clone().unwrap_or_default()}</td>
+                                    <td>{place}</td>
+                                    <td>{c.account_manager.as_ref().map(|m| m.full_name.clone()).unwrap_or_default()}</td>
+                                    <td>{c.primary_contact.as_ref().map(|p| p.full_name.clone()).unwrap_or_default()}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn Pager(page: i64, total_pages: i64, total: i64, on_page: Callback<i64>) -> impl IntoView {
+    let noun = if total == 1 { "client" } else { "clients" };
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <button type="button" class="button-quiet" disabled=move || page <= 1 on:click=move |_| on_page.run(page - 1)>
+                "← Previous"
+            </button>
+            <span class="pager-status">
+                {format!("Page {} of {} · {total} {noun}", page, total_pages.max(1))}
+            </span>
+            <button type="button" class="button-quiet" disabled=move || page >= total_pages on:click=move |_| on_page.run(page + 1)>
+                "Next →"
+            </button>
+        </nav>
+    }
+}

@@ -1,0 +1,403 @@
+//! Create a client in three steps: basic info → contacts → review. The name is checked for
+//! likely duplicates when the field is left; contacts are added and removed freely with
+//! exactly one primary; the server's answer decides, and its errors land on the fields.
+
+use std::collections::BTreeMap;
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{components::A, hooks::use_navigate};
+
+use crate::{
+    api::{
+        self, ApiError, DuplicateRef,
+        operations::{
+            ClientDuplicates, CreateClient, ListFilters, client_duplicates, create_client,
+            list_filters,
+        },
+    },
+    components::{ErrorNotice, TextField},
+    pages::validate,
+    session::Session,
+};
+
+const STEPS: [&str; 3] = ["Basic info", "Contacts", "Review"];
+
+/// One contact row of the form.
+#[derive(Clone, Copy)]
+struct ContactDraft {
+    key: usize,
+    full_name: RwSignal<String>,
+    title: RwSignal<String>,
+    email: RwSignal<String>,
+    phone: RwSignal<String>,
+    mobile: RwSignal<String>,
+}
+
+impl ContactDraft {
+    fn new(key: usize) -> Self {
+        Self {
+            key,
+            full_name: RwSignal::new(String::new()),
+            title: RwSignal::new(String::new()),
+            email: RwSignal::new(String::new()),
+            phone: RwSignal::new(String::new()),
+            mobile: RwSignal::new(String::new()),
+        }
+    }
+}
+
+fn optional(value: String) -> Option<String> {
+    let trimmed = value.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+}
+
+/// The create form.
+#[component]
+pub fn NewClientPage() -> impl IntoView {
+    let session = Session::get();
+    let navigate = use_navigate();
+    let step = RwSignal::new(0_usize);
+
+    let name = RwSignal::new(String::new());
+    let industry = RwSignal::new(String::new());
+    let website = RwSignal::new(String::new());
+    let address = RwSignal::new(String::new());
+    let city = RwSignal::new(String::new());
+    let region = RwSignal::new(String::new());
+    let country = RwSignal::new(String::new());
+    let postal_code = RwSignal::new(String::new());
+    let manager = RwSignal::new(String::new());
+
+    let next_key = StoredValue::new(1_usize);
+    let contacts = RwSignal::new(vec![ContactDraft::new(0)]);
+    let primary = RwSignal::new(0_usize);
+
+    let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    let failure = RwSignal::new(None::<ApiError>);
+    let duplicates =
+        RwSignal::new(Vec::<client_duplicates::ClientDuplicatesClientDuplicates>::new());
+    let conflict = RwSignal::new(Vec::<DuplicateRef>::new());
+    let confirm_not_duplicate = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+
+    let managers = LocalResource::new(move || async move {
+        api::call::<ListFilters>(session, list_filters::Variables).await
+    });
+
+    let error_of =
+        move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
+
+    let check_duplicates = move |()| {
+        let typed = name.get_untracked();
+        if typed.trim().len() < 2 {
+            duplicates.set(Vec::new());
+            return;
+        }
+        let variables = client_duplicates::Variables {
+            name: Some(typed),
+            website: optional(website.get_untracked()),
+            email_domains: None,
+            exclude_client_id: None,
+        };
+        spawn_local(async move {
+            if let Ok(found) = api::call::<ClientDuplicates>(session, variables).await {
+                duplicates.set(found.client_duplicates);
+            }
+        });
+    };
+
+    // Browser-side checks mirror the server's rules so mistakes show before submitting;
+    // the server still decides.
+    let validate_step = move |which: usize| -> bool {
+        let mut found = BTreeMap::new();
+        if which == 0 && name.get_untracked().trim().is_empty() {
+            found.insert("name".to_owned(), "is required".to_owned());
+        }
+        if which == 0
+            && let Some(message) =
+                optional(website.get_untracked()).and_then(|w| validate::website(&w))
+        {
+            found.insert("website".to_owned(), message.to_owned());
+        }
+        if which == 1 {
+            for (i, c) in contacts.get_untracked().iter().enumerate() {
+                if c.full_name.get_untracked().trim().is_empty() {
+                    found.insert(format!("contacts[{i}].fullName"), "is required".to_owned());
+                }
+                if let Some(m) = optional(c.email.get_untracked()).and_then(|e| validate::email(&e))
+                {
+                    found.insert(format!("contacts[{i}].email"), m.to_owned());
+                }
+                for (field, value) in [("phone", c.phone), ("mobile", c.mobile)] {
+                    if let Some(m) =
+                        optional(value.get_untracked()).and_then(|p| validate::phone(&p))
+                    {
+                        found.insert(format!("contacts[{i}].{field}"), m.to_owned());
+                    }
+                }
+            }
+        }
+        let ok = found.is_empty();
+        errors.set(found);
+        ok
+    };
+
+    let go_to = move |target: usize| {
+        if target > step.get_untracked() {
+            for s in step.get_untracked()..target {
+                if !validate_step(s) {
+                    step.set(s);
+                    return;
+                }
+            }
+        }
+        errors.set(BTreeMap::new());
+        step.set(target);
+    };
+
+    let add_contact = move |_| {
+        let key = next_key.get_value();
+        next_key.set_value(key + 1);
+        contacts.update(|list| list.push(ContactDraft::new(key)));
+    };
+
+    let submit = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        failure.set(None);
+        let primary_key = primary.get_untracked();
+        let drafts = contacts.get_untracked();
+        let contact_inputs: Vec<create_client::ContactInput> = drafts
+            .iter()
+            .filter(|c| !c.full_name.get_untracked().trim().is_empty())
+            .map(|c| create_client::ContactInput {
+                full_name: c.full_name.get_untracked().trim().to_owned(),
+                title: optional(c.title.get_untracked()),
+                email: optional(c.email.get_untracked()),
+                phone: optional(c.phone.get_untracked()),
+                mobile: optional(c.mobile.get_untracked()),
+                is_primary: c.key == primary_key,
+            })
+            .collect();
+        let input = create_client::CreateClientInput {
+            name: name.get_untracked().trim().to_owned(),
+            industry: optional(industry.get_untracked()),
+            website: optional(website.get_untracked()),
+            address: optional(address.get_untracked()),
+            city: optional(city.get_untracked()),
+            state: optional(region.get_untracked()),
+            country: optional(country.get_untracked()),
+            postal_code: optional(postal_code.get_untracked()),
+            status: None,
+            account_manager_id: optional(manager.get_untracked()),
+            contacts: contact_inputs,
+            confirm_not_duplicate: confirm_not_duplicate.get_untracked(),
+        };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::call::<CreateClient>(session, create_client::Variables { input }).await {
+                Ok(created) => navigate(
+                    &format!("/clients/{}", created.create_client.id),
+                    Default::default(),
+                ),
+                Err(error) => {
+                    busy.set(false);
+                    if error.code == "CONFLICT" && !error.duplicates.is_empty() {
+                        conflict.set(error.duplicates.clone());
+                    } else if error.code == "VALIDATION" {
+                        let first_contact_error =
+                            error.fields.keys().any(|k| k.starts_with("contacts"));
+                        let basic_error = error.fields.keys().any(|k| !k.starts_with("contacts"));
+                        errors.set(error.fields.clone());
+                        if basic_error {
+                            step.set(0);
+                        } else if first_contact_error {
+                            step.set(1);
+                        }
+                        failure.set(Some(error));
+                    } else {
+                        failure.set(Some(error));
+                    }
+                }
+            }
+        });
+    };
+
+    let submit = StoredValue::new_local(submit);
+
+    view! {
+        <nav class="crumbs" aria-label="Breadcrumb"><A href="/clients">"Clients"</A>" / New client"</nav>
+        <h1>"Create client"</h1>
+        <ol class="steps" aria-label="Steps">
+            {STEPS
+                .iter()
+                .enumerate()
+                .map(|(i, label)| {
+                    view! {
+                        <li class:current=move || step.get() == i class:done=move || i < step.get()>
+                            <button type="button" class="step-button" on:click=move |_| go_to(i)
+                                aria-current=move || (step.get() == i).then_some("step")>
+                                {format!("{}. {label}", i + 1)}
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+        <Show when=move || !duplicates.with(Vec::is_empty) && step.get() == 0>
+            <div class="notice notice-warning" role="alert" aria-label="Possible duplicate">
+                <strong>"Possible duplicate. "</strong>
+                "These clients look like the one you are creating:"
+                <ul>
+                    {move || {
+                        duplicates
+                            .get()
+                            .into_iter()
+                            .map(|d| {
+                                view! {
+                                    <li>
+                                        <A href=format!("/clients/{}", d.client.id)>{d.client.name.clone()}</A>
+                                        {format!(" ({}) — {}", d.client.client_code, d.explanation)}
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </div>
+        </Show>
+        {move || failure.get().map(|e| view! { <ErrorNotice error=e/> })}
+        <div class="card form wizard">
+            <Show when=move || step.get() == 0>
+                <div class="grid-2">
+                    <TextField label="Name" value=name error=error_of("name") required=true on_blur=Callback::new(check_duplicates)/>
+                    <TextField label="Industry" value=industry error=error_of("industry")/>
+                    <TextField label="Website" value=website error=error_of("website") kind="url"/>
+                    <div class="field" class:field-invalid=move || errors.with(|e| e.contains_key("accountManagerId"))>
+                        <label for="account-manager">"Account manager"</label>
+                        <select id="account-manager" on:change=move |ev| manager.set(event_target_value(&ev))>
+                            <option value="">"None yet"</option>
+                            {move || {
+                                managers
+                                    .get()
+                                    .and_then(|r| r.ok())
+                                    .map(|f| {
+                                        f.users
+                                            .into_iter()
+                                            .map(|u| {
+                                                let selected = manager.get_untracked() == u.id;
+                                                view! { <option value=u.id.clone() selected=selected>{u.full_name.clone()}</option> }
+                                            })
+                                            .collect_view()
+                                    })
+                            }}
+                        </select>
+                        <p class="field-error">{move || errors.with(|e| e.get("accountManagerId").cloned())}</p>
+                    </div>
+                    <TextField label="Address" value=address error=error_of("address")/>
+                    <TextField label="City" value=city error=error_of("city")/>
+                    <TextField label="State or region" value=region error=error_of("state")/>
+                    <TextField label="Postal code" value=postal_code error=error_of("postalCode")/>
+                    <TextField label="Country" value=country error=error_of("country")/>
+                </div>
+            </Show>
+            <Show when=move || step.get() == 1>
+                <p class="hint">"Add the people you work with. Exactly one is the primary contact."</p>
+                <p class="field-error">{move || errors.with(|e| e.get("contacts").cloned())}</p>
+                <For
+                    each=move || contacts.get().into_iter().enumerate()
+                    key=|(_, c)| c.key
+                    children=move |(index, c)| {
+                        let err = move |field: &'static str| {
+                            Signal::derive(move || errors.with(|e| e.get(&format!("contacts[{index}].{field}")).cloned()))
+                        };
+                        view! {
+                            <fieldset class="contact-row">
+                                <legend>{format!("Contact {}", index + 1)}</legend>
+                                <div class="grid-3">
+                                    <TextField label=format!("Full name (contact {})", index + 1) value=c.full_name error=err("fullName") required=true/>
+                                    <TextField label=format!("Title (contact {})", index + 1) value=c.title error=err("title")/>
+                                    <TextField label=format!("Email (contact {})", index + 1) value=c.email error=err("email") kind="email"/>
+                                    <TextField label=format!("Phone (contact {})", index + 1) value=c.phone error=err("phone") kind="tel"/>
+                                    <TextField label=format!("Mobile (contact {})", index + 1) value=c.mobile error=err("mobile") kind="tel"/>
+                                </div>
+                                <div class="row">
+                                    <label class="check">
+                                        <input type="radio" name="primary" prop:checked=move || primary.get() == c.key
+                                            on:change=move |_| primary.set(c.key)/>
+                                        "Primary contact"
+                                    </label>
+                                    <button type="button" class="button-quiet"
+                                        disabled=move || contacts.with(|l| l.len() <= 1)
+                                        on:click=move |_| {
+                                            contacts.update(|list| list.retain(|x| x.key != c.key));
+                                            if primary.get_untracked() == c.key
+                                                && let Some(first) = contacts.with_untracked(|l| l.first().map(|x| x.key))
+                                            {
+                                                primary.set(first);
+                                            }
+                                        }>
+                                        {format!("Remove contact {}", index + 1)}
+                                    </button>
+                                </div>
+                            </fieldset>
+                        }
+                    }
+                />
+                <button type="button" class="button-quiet" on:click=add_contact>"Add contact"</button>
+            </Show>
+            <Show when=move || step.get() == 2>
+                <h2>"Review"</h2>
+                <dl class="facts review">
+                    <dt>"Name"</dt><dd>{move || name.get()}</dd>
+                    <dt>"Industry"</dt><dd>{move || industry.get()}</dd>
+                    <dt>"Website"</dt><dd>{move || website.get()}</dd>
+                    <dt>"Address"</dt>
+                    <dd>{move || [address.get(), city.get(), region.get(), postal_code.get(), country.get()].into_iter().filter(|s| !s.trim().is_empty()).collect::<Vec<_>>().join(", ")}</dd>
+                </dl>
+                <h3>"Contacts"</h3>
+                <ul class="review-contacts">
+                    {move || contacts.get().into_iter().filter(|c| !c.full_name.get().trim().is_empty()).map(|c| {
+                        let is_primary = primary.get() == c.key;
+                        view! {
+                            <li>
+                                {c.full_name.get()}
+                                {(!c.email.get().is_empty()).then(|| format!(" · {}", c.email.get()))}
+                                {is_primary.then(|| view! { <span class="badge badge-primary">"Primary"</span> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <Show when=move || !conflict.with(Vec::is_empty)>
+                    <div class="notice notice-warning" role="alert">
+                        <strong>"This may duplicate an existing client: "</strong>
+                        {move || conflict.get().into_iter().map(|d| view! {
+                            <A href=format!("/clients/{}", d.id)>{format!("{} ({})", d.name, d.client_code)}</A>" "
+                        }).collect_view()}
+                        <label class="check">
+                            <input type="checkbox" bind:checked=confirm_not_duplicate/>
+                            "It is a different company: create it anyway"
+                        </label>
+                    </div>
+                </Show>
+            </Show>
+            <div class="wizard-actions">
+                <Show when=move || 0 < step.get()>
+                    <button type="button" class="button-quiet" on:click=move |_| go_to(step.get_untracked() - 1)>"Back"</button>
+                </Show>
+                <Show
+                    when=move || step.get() < 2
+                    fallback=move || view! {
+                        <button type="button" class="button" disabled=move || busy.get() on:click=move |_| submit.with_value(|submit| submit())>
+                            {move || if busy.get() { "Creating…" } else { "Create client" }}
+                        </button>
+                    }
+                >
+                    <button type="button" class="button" on:click=move |_| go_to(step.get_untracked() + 1)>"Next"</button>
+                </Show>
+            </div>
+        </div>
+    }
+}

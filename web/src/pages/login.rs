@@ -1,0 +1,93 @@
+//! Sign-in.
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::{
+    api::{
+        self,
+        operations::{Login, login},
+    },
+    components::enum_name,
+    session::{CurrentUser, Session},
+};
+
+/// The sign-in form.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let session = Session::get();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let expired = move || query.with(|q| q.get("expired").is_some()) || session.expired();
+
+    if session.user().is_some() {
+        navigate("/clients", Default::default());
+    }
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let navigate = navigate.clone();
+        let variables = login::Variables {
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::call::<Login>(session, variables).await {
+                Ok(data) => {
+                    let user = data.login.user;
+                    session.sign_in(
+                        data.login.token,
+                        CurrentUser {
+                            id: user.id,
+                            full_name: user.full_name,
+                            email: user.email,
+                            role: enum_name(&user.role),
+                        },
+                    );
+                    navigate("/clients", Default::default());
+                }
+                Err(e) => {
+                    error.set(Some(if e.code == "UNAUTHENTICATED" {
+                        "Wrong email or password.".to_owned()
+                    } else {
+                        e.message
+                    }));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+
+    view! {
+        <main class="page narrow login">
+            <h1>"Clientele"</h1>
+            <p class="lede">"Sign in to manage the agency's clients."</p>
+            <Show when=expired>
+                <div class="notice notice-warning" role="status">"Your session has expired. Please sign in again."</div>
+            </Show>
+            <form on:submit=submit class="card form">
+                <div class="field">
+                    <label for="email">"Email"</label>
+                    <input id="email" type="email" autocomplete="username" required bind:value=email/>
+                </div>
+                <div class="field">
+                    <label for="password">"Password"</label>
+                    <input id="password" type="password" autocomplete="current-password" required bind:value=password/>
+                </div>
+                {move || error.get().map(|e| view! { <div class="notice notice-error" role="alert">{e}</div> })}
+                <button type="submit" class="button" disabled=move || busy.get()>
+                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+                </button>
+            </form>
+        </main>
+    }
+}
