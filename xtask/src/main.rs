@@ -8,6 +8,7 @@
 //! - `prepare`: regenerate the `.sqlx/` offline query data against a migrated database.
 
 mod bench;
+mod e2e;
 mod run;
 mod schema;
 mod setup;

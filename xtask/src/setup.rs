@@ -90,7 +90,8 @@ pub fn tool_path() -> std::ffi::OsString {
     std::env::join_paths(paths).unwrap_or_default()
 }
 
-fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
+/// Installs Debian packages.
+pub fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
     eprintln!("installing {} from Debian", packages.join(" "));
     run(Command::new("apt-get").arg("update").arg("-qq"))?;
     run(Command::new("apt-get")

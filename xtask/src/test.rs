@@ -7,7 +7,7 @@ use std::{
     time::Instant,
 };
 
-use crate::setup;
+use crate::{e2e, setup};
 
 /// Tally of tests and checks.
 #[derive(Default)]
@@ -84,7 +84,27 @@ pub fn test() -> anyhow::Result<ExitCode> {
         }
         Err(error) => tally.check("Rust tests", Err(error)),
     }
-    tally.check("web app build (trunk, release)", setup::build_web());
+    let web_built = setup::build_web();
+    let web_ok = web_built.is_ok();
+    tally.check("web app build (trunk, release)", web_built);
+    if web_ok {
+        let browser_tests = setup::build_server().and_then(|server| e2e::run(&server_url, &server));
+        match browser_tests {
+            Ok((passed, failed)) => {
+                tally.passed += passed;
+                tally.failed += failed;
+                if failed > 0 {
+                    tally.failures.push(format!("{failed} browser test(s)"));
+                }
+            }
+            Err(error) => tally.check("browser tests", Err(error)),
+        }
+    } else {
+        tally.check(
+            "browser tests",
+            Err(anyhow::anyhow!("skipped: the web app did not build")),
+        );
+    }
 
     let minutes = started.elapsed().as_secs_f64() / 60.0;
     if !tally.failures.is_empty() {

@@ -11,7 +11,7 @@ use super::{model::Client, sql};
 use crate::{error::ApiResult, values::is_public_email_domain};
 
 /// Lowest name similarity (0–1, trigrams of normalised names) that counts as a likely duplicate.
-pub const NAME_SIMILARITY_THRESHOLD: f64 = 0.5;
+pub const NAME_SIMILARITY_THRESHOLD: f64 = 0.6;
 /// Score given to a shared domain: strong evidence, but below an identical name.
 pub const SHARED_DOMAIN_SCORE: f64 = 0.9;
 

@@ -63,14 +63,17 @@ pub fn ClientDetailPage() -> impl IntoView {
                                 <button type="button" role="tab" aria-selected="true" id="tab-overview">"Overview"</button>
                             </div>
                             <section role="tabpanel" aria-labelledby="tab-overview" class="tab-panel">
-                                {if editing.get_untracked() {
-                                    view! { <EditForm client=c.clone() on_done=Callback::new(move |saved: bool| {
-                                        editing.set(false);
-                                        if saved { client.refetch(); }
-                                    })/> }.into_any()
-                                } else {
-                                    view! { <Overview client=c.clone()/> }.into_any()
-                                }}
+                                {
+                                    let c = c.clone();
+                                    move || if editing.get() {
+                                        view! { <EditForm client=c.clone() on_done=Callback::new(move |saved: bool| {
+                                            editing.set(false);
+                                            if saved { client.refetch(); }
+                                        })/> }.into_any()
+                                    } else {
+                                        view! { <Overview client=c.clone()/> }.into_any()
+                                    }
+                                }
                             </section>
                             {move || dialog.get().map(|kind| view! {
                                 <ConfirmDialog kind=kind client_id=c.id.clone() client_name=c.name.clone()
@@ -274,13 +277,13 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
     };
 
     view! {
-        <form class="card form" on:submit=save aria-label="Edit client">
+        <form class="card form" on:submit=save aria-label="Edit client" novalidate>
             <h2>"Edit client"</h2>
             {move || failure.get().map(|e| view! { <ErrorNotice error=e/> })}
             <div class="grid-2">
                 <TextField label="Name" value=name error=error_of("name") required=true/>
                 <TextField label="Industry" value=industry error=error_of("industry")/>
-                <TextField label="Website" value=website error=error_of("website") kind="url"/>
+                <TextField label="Website" value=website error=error_of("website")/>
                 <div class="field">
                     <label for="edit-manager">"Account manager"</label>
                     <select id="edit-manager" on:change=move |ev| manager.set(event_target_value(&ev))>

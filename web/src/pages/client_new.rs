@@ -155,10 +155,16 @@ pub fn NewClientPage() -> impl IntoView {
         step.set(target);
     };
 
+    // Rows are owned by the page, not by the step that adds them, so they outlive
+    // switching between steps.
+    let page_owner = StoredValue::new(Owner::current());
     let add_contact = move |_| {
         let key = next_key.get_value();
         next_key.set_value(key + 1);
-        contacts.update(|list| list.push(ContactDraft::new(key)));
+        let draft = page_owner
+            .with_value(|owner| owner.as_ref().map(|o| o.with(|| ContactDraft::new(key))))
+            .unwrap_or_else(|| ContactDraft::new(key));
+        contacts.update(|list| list.push(draft));
     };
 
     let submit = move || {
@@ -274,7 +280,7 @@ pub fn NewClientPage() -> impl IntoView {
                 <div class="grid-2">
                     <TextField label="Name" value=name error=error_of("name") required=true on_blur=Callback::new(check_duplicates)/>
                     <TextField label="Industry" value=industry error=error_of("industry")/>
-                    <TextField label="Website" value=website error=error_of("website") kind="url"/>
+                    <TextField label="Website" value=website error=error_of("website")/>
                     <div class="field" class:field-invalid=move || errors.with(|e| e.contains_key("accountManagerId"))>
                         <label for="account-manager">"Account manager"</label>
                         <select id="account-manager" on:change=move |ev| manager.set(event_target_value(&ev))>

@@ -1,0 +1,60 @@
+// Sign-in for every role, what each role is shown, wrong passwords and expired sessions.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { launch, newPage, shot, signIn } from '../helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+describe('signing in', () => {
+  for (const [role, canCreate] of [['admin', true], ['manager', true], ['recruiter', false], ['analyst', false]]) {
+    test(`a ${role} signs in and ${canCreate ? 'may' : 'may not'} create clients`, async () => {
+      const page = await newPage(browser);
+      await signIn(page, role);
+      await page.locator('.who-role', { hasText: role }).waitFor();
+      await page.locator('.client-card').first().waitFor();
+      const create = page.getByRole('link', { name: 'Create client' });
+      assert.equal(await create.count(), canCreate ? 1 : 0);
+      await shot(page, `session-${role}-list`);
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    });
+  }
+
+  test('a wrong password is refused with a message', async () => {
+    const page = await newPage(browser);
+    await page.goto('/login');
+    await page.getByLabel('Email').fill('admin@clientele.local');
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
+    assert.match(page.url(), /\/login$/);
+    await shot(page, 'session-wrong-password');
+    await page.context().close();
+  });
+
+  test('an expired session sends the user back to sign-in with a message', async () => {
+    const page = await newPage(browser);
+    await page.goto('/login');
+    await page.evaluate(() => sessionStorage.setItem('clientele.session', JSON.stringify({
+      token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.expired',
+      user: { id: 'x', full_name: 'Old Session', email: 'admin@clientele.local', role: 'ADMIN' },
+    })));
+    await page.goto('/clients');
+    await page.waitForURL('**/login?expired=1');
+    await page.getByText('Your session has expired. Please sign in again.').waitFor();
+    await shot(page, 'session-expired');
+    await page.context().close();
+  });
+
+  test('signing out ends the session', async () => {
+    const page = await newPage(browser);
+    await signIn(page, 'analyst');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/login');
+    await page.goto('/clients');
+    await page.waitForURL('**/login');
+    await page.context().close();
+  });
+});

@@ -1,0 +1,149 @@
+// Creating, finding duplicates, and what each role may do on a client's page.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { graphql, launch, newPage, shot, signIn, tokenOf } from '../helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+describe('clients', () => {
+  test('a manager creates a client with three contacts and sees the primary badge', async () => {
+    const page = await newPage(browser);
+    await signIn(page, 'manager');
+    await page.getByRole('link', { name: 'Create client' }).click();
+    const name = `Quillfeather Robotics ${Date.now()}`;
+    await page.getByLabel('Name *').fill(name);
+    await page.getByLabel('Industry').fill('Robotics');
+    await page.getByLabel('Website').fill('quillfeather-robotics.example');
+    await page.getByLabel('Account manager').selectOption({ label: 'Max Manager' });
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    const people = [
+      ['Orla Byrne', 'orla@quillfeather-robotics.example', '+353 1 555 0101'],
+      ['Tomás Reyes', 'tomas@quillfeather-robotics.example', '+34 91 555 0102'],
+      ['Mei Chen', 'mei@quillfeather-robotics.example', '+86 10 5550 0103'],
+    ];
+    for (const [i, [full, email, phone]] of people.entries()) {
+      if (i > 0) await page.getByRole('button', { name: 'Add contact' }).click();
+      await page.getByLabel(`Full name (contact ${i + 1}) *`).fill(full);
+      await page.getByLabel(`Email (contact ${i + 1})`).fill(email);
+      await page.getByLabel(`Phone (contact ${i + 1})`).fill(phone);
+    }
+    await page.getByRole('radio', { name: 'Primary contact' }).nth(1).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Review' }).waitFor();
+    await shot(page, 'create-review');
+    await page.getByRole('button', { name: 'Create client' }).click();
+
+    await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name }).waitFor();
+    const primary = page.locator('.contact', { has: page.locator('.badge-primary') });
+    assert.equal(await primary.count(), 1);
+    assert.match(await primary.locator('.contact-name').textContent(), /Tomás Reyes/);
+    assert.equal(await page.locator('.contact').count(), 3);
+    assert.match(await page.locator('.client-header .code').textContent(), /^CLT-\d{4}-\d{4,}$/);
+    await shot(page, 'create-detail-primary-badge');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test('inline validation flags a bad email and phone before submitting', async () => {
+    const page = await newPage(browser);
+    await signIn(page, 'admin');
+    await page.goto('/clients/new');
+    await page.getByLabel('Name *').fill(`Validation Check ${Date.now()}`);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Full name (contact 1) *').fill('Ann');
+    await page.getByLabel('Email (contact 1)').fill('ann(at)example');
+    await page.getByLabel('Phone (contact 1)').fill('12');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('must look like name@example.com').waitFor();
+    await page.getByText('must have 7 to 15 digits').waitFor();
+    assert.equal(await page.getByRole('heading', { name: 'Review' }).count(), 0);
+    await shot(page, 'create-inline-validation');
+    await page.context().close();
+  });
+
+  test('a near-duplicate name raises the possible-duplicate alert with a link', async () => {
+    const page = await newPage(browser);
+    await signIn(page, 'admin');
+    await page.goto('/clients/new');
+    await page.getByLabel('Name *').fill('ACME Industries, Inc.');
+    await page.getByLabel('Industry').focus();
+    const alert = page.getByRole('alert', { name: 'Possible duplicate' });
+    await alert.waitFor();
+    const link = alert.getByRole('link', { name: 'Acme Industries' });
+    assert.equal(await link.count(), 1);
+    await shot(page, 'create-duplicate-alert');
+    await link.click();
+    await page.getByRole('heading', { name: 'Acme Industries' }).waitFor();
+    await page.context().close();
+  });
+
+  test('a recruiter sees no create button and the server refuses a direct deactivation', async () => {
+    const page = await newPage(browser);
+    await signIn(page, 'recruiter');
+    assert.equal(await page.getByRole('link', { name: 'Create client' }).count(), 0);
+    await page.locator('.client-card .client-name').first().click();
+    await page.locator('.client-header').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Deactivate' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Edit' }).count(), 0);
+    const id = page.url().split('/').pop();
+    const answer = await graphql(page, await tokenOf(page),
+      'mutation($id: ID!) { deactivateClient(id: $id, reason: "Trying") { status } }', { id });
+    assert.equal(answer.errors?.[0]?.extensions?.code, 'FORBIDDEN', JSON.stringify(answer));
+    await page.reload();
+    await page.locator('.client-header .badge').waitFor();
+    assert.notEqual(await page.locator('.client-header .badge').textContent(), 'Inactive');
+    await shot(page, 'recruiter-client-page');
+    await page.context().close();
+  });
+
+  test('an admin deactivates a client with a reason, then reactivates it', async () => {
+    const page = await newPage(browser);
+    await signIn(page, 'admin');
+    await page.getByRole('checkbox', { name: /^Active/ }).check();
+    await page.waitForURL(/status=ACTIVE/);
+    await page.locator('.client-card .client-name').first().click();
+    const header = page.locator('.client-header');
+    await header.locator('.badge', { hasText: /^Active$/ }).waitFor();
+
+    await page.getByRole('button', { name: 'Deactivate' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Deactivate' }).click();
+    await dialog.getByText('is required').waitFor();
+    await dialog.getByLabel('Reason *').fill('Contract ended');
+    await dialog.getByLabel('Details').fill('Moved recruiting in-house');
+    await shot(page, 'admin-deactivate-dialog');
+    await dialog.getByRole('button', { name: 'Deactivate' }).click();
+    await header.locator('.badge', { hasText: /^Inactive$/ }).waitFor();
+    await header.getByText('Deactivated: Contract ended — Moved recruiting in-house').waitFor();
+    await shot(page, 'admin-deactivated');
+
+    await page.getByRole('button', { name: 'Reactivate' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Reactivate' }).click();
+    await header.locator('.badge', { hasText: /^Active$/ }).waitFor();
+    assert.equal(await header.getByText('Deactivated:').count(), 0);
+    await shot(page, 'admin-reactivated');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test('a manager edits a client and a server-side error lands on the field', async () => {
+    const page = await newPage(browser);
+    await signIn(page, 'manager');
+    await page.locator('.client-card .client-name').first().click();
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const form = page.getByRole('form', { name: 'Edit client' });
+    await form.getByLabel('City').fill('Reykjavík');
+    await form.getByLabel('Website').fill('not a website');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByText('must be a web address like acme.com').waitFor();
+    await form.getByLabel('Website').fill('');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.overview').getByText('Reykjavík').waitFor();
+    await shot(page, 'manager-edited');
+    await page.context().close();
+  });
+});

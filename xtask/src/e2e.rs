@@ -1,0 +1,128 @@
+//! The browser tests: the real server on a fresh database with demo data, the built web
+//! app, and Playwright (playwright-core from npm) driving Debian's Chromium.
+
+use std::{
+    io::{BufRead, BufReader},
+    net::TcpStream,
+    path::Path,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, bail};
+
+use crate::setup;
+
+const PORT: u16 = 18080;
+const DATABASE: &str = "clientele_e2e";
+
+/// Installs Chromium and playwright-core when missing.
+pub fn ensure_browser() -> anyhow::Result<()> {
+    if !Path::new("/usr/bin/chromium").exists() {
+        setup::apt_install(&["chromium"])?;
+    }
+    if !setup::root()
+        .join("e2e/node_modules/playwright-core")
+        .exists()
+    {
+        eprintln!("installing playwright-core from npm (no browser download)");
+        setup::run(
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                .current_dir(setup::root().join("e2e"))
+                // playwright-core downloads nothing, but make sure no browser fetch is tried.
+                .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+        )?;
+    }
+    Ok(())
+}
+
+/// Stops the server when dropped, whatever happened.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs the browser tests; returns (passed, failed) as node's test runner counted them.
+pub fn run(server_url: &str, server_binary: &Path) -> anyhow::Result<(u64, u64)> {
+    ensure_browser()?;
+    let root = setup::root();
+    setup::run(
+        Command::new("psql")
+            .args(["-q", "-d", &format!("{server_url}/postgres")])
+            .args([
+                "-c",
+                &format!("drop database if exists {DATABASE} with (force)"),
+            ])
+            .stderr(Stdio::null()),
+    )?;
+    let database_url = format!("{server_url}/{DATABASE}");
+    let env = |command: &mut Command| {
+        command
+            .env("CLIENTELE_DATABASE_URL", &database_url)
+            .env("CLIENTELE_BIND", format!("127.0.0.1:{PORT}"))
+            .env("CLIENTELE_WEB_DIR", root.join("web/dist"))
+            .env("CLIENTELE_DATA_DIR", root.join("target/e2e-data"))
+            .env("RUST_LOG", "warn");
+    };
+    let mut seed = Command::new(server_binary);
+    seed.arg("seed-demo");
+    env(&mut seed);
+    setup::run(&mut seed)?;
+
+    let mut serve = Command::new(server_binary);
+    serve.arg("serve").stdout(Stdio::null());
+    env(&mut serve);
+    let _server = Server(
+        serve
+            .spawn()
+            .context("starting the server for the browser tests")?,
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", PORT)).is_err() {
+        if Instant::now() > deadline {
+            bail!("the server did not start on port {PORT}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    let screenshots = root.join("target/e2e-screenshots");
+    if screenshots.exists() {
+        std::fs::remove_dir_all(&screenshots)?;
+    }
+    let mut node = Command::new("node")
+        .args([
+            "--test",
+            "--test-concurrency=1",
+            "--test-reporter=tap",
+            "e2e/tests/",
+        ])
+        .current_dir(&root)
+        .env("BASE_URL", format!("http://127.0.0.1:{PORT}"))
+        .env("SCREENSHOT_DIR", &screenshots)
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("starting node's test runner")?;
+    let mut counts = (0, 0);
+    if let Some(stdout) = node.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line?;
+            println!("{line}");
+            if let Some(n) = line.strip_prefix("# pass ") {
+                counts.0 = n.trim().parse().unwrap_or(0);
+            } else if let Some(n) = line.strip_prefix("# fail ") {
+                counts.1 = n.trim().parse().unwrap_or(0);
+            }
+        }
+    }
+    let status = node.wait()?;
+    if !status.success() && counts.1 == 0 {
+        bail!("the browser tests failed before reporting ({status})");
+    }
+    eprintln!("screenshots: {}", screenshots.display());
+    Ok(counts)
+}
