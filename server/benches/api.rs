@@ -35,13 +35,7 @@ async fn main() -> anyhow::Result<()> {
     let server = std::env::var("CLIENTELE_BENCH_SERVER_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned());
     let mut admin_connection = PgConnection::connect(&format!("{server}/postgres")).await?;
-    admin_connection
-        .execute(
-            format!("drop database if exists {DATABASE} with (force)")
-                .as_str()
-                .into_sql(),
-        )
-        .await?;
+    drop_bench_database(&mut admin_connection).await?;
     admin_connection
         .execute(format!("create database {DATABASE}").as_str().into_sql())
         .await?;
@@ -157,14 +151,19 @@ async fn main() -> anyhow::Result<()> {
     }
     pool.close().await;
     if std::env::var_os("CLIENTELE_BENCH_KEEP").is_none() {
-        admin_connection
-            .execute(
-                format!("drop database if exists {DATABASE} with (force)")
-                    .as_str()
-                    .into_sql(),
-            )
-            .await?;
+        drop_bench_database(&mut admin_connection).await?;
     }
+    Ok(())
+}
+
+async fn drop_bench_database(connection: &mut PgConnection) -> anyhow::Result<()> {
+    connection
+        .execute(
+            format!("drop database if exists {DATABASE} with (force)")
+                .as_str()
+                .into_sql(),
+        )
+        .await?;
     Ok(())
 }
 

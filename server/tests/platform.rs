@@ -291,3 +291,53 @@ async fn graphiql_is_served_for_analysts(pool: PgPool) {
     assert_eq!(status, StatusCode::OK);
     assert!(String::from_utf8_lossy(&body).contains("/graphql"));
 }
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn the_web_app_is_served_with_a_fallback_and_cache_headers(pool: PgPool) {
+    let dir = std::env::temp_dir().join(format!("clientele-web-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("web dir");
+    std::fs::write(
+        dir.join("index.html"),
+        "<!DOCTYPE html><title>Clientele</title>",
+    )
+    .expect("index");
+    std::fs::write(dir.join("clientele-web-0123456789abcdef_bg.wasm"), b"\0asm").expect("asset");
+    let mut config = clientele::config::Config::from_lookup(|_| None).expect("config");
+    config.jwt_secret = Some("web-test-secret-web-test-secret-web-test".to_owned());
+    config.web_dir = dir.clone();
+    let app = clientele::app(clientele::AppState::new(config, pool).expect("state"));
+    let get = |path: &str| {
+        let app = app.clone();
+        let request = Request::get(path).body(Body::empty()).expect("request");
+        async move {
+            use tower::ServiceExt;
+            app.oneshot(request).await.expect("response")
+        }
+    };
+
+    let asset = get("/clientele-web-0123456789abcdef_bg.wasm").await;
+    assert_eq!(asset.status(), StatusCode::OK);
+    assert_eq!(
+        asset.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+
+    for route in [
+        "/",
+        "/clients",
+        "/clients/0b6c3c1e-6a4e-4f0e-9d7e-3f0c8a7c1b2d",
+        "/login?expired=1",
+    ] {
+        let page = get(route).await;
+        assert_eq!(page.status(), StatusCode::OK, "{route}");
+        assert_eq!(page.headers()["cache-control"], "no-cache", "{route}");
+        assert_eq!(page.headers()["content-type"], "text/html", "{route}");
+    }
+    let api = get("/health").await;
+    assert_eq!(api.status(), StatusCode::OK);
+    assert!(
+        api.headers().get("cache-control").is_none(),
+        "API answers are not the app's"
+    );
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}

@@ -2,16 +2,16 @@
 //! deactivate and reactivate. Resolvers parse input and call the service.
 
 use async_graphql::{
-    ComplexObject, Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject,
+    ComplexObject, Context, ID, InputObject, MaybeUndefined, Object, SimpleObject,
 };
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{
     duplicates::{self, DuplicateCandidate, DuplicateQuery, DuplicateReason},
-    model::{Client, ClientPatch, ClientStatus, NewClient, ProfileFields},
+    model::{Client, ClientPatch, ClientSort, ClientStatus, NewClient, ProfileFields},
     service,
-    sql::{ListFilter, ListOrder},
+    sql::ListFilter,
 };
 use crate::{
     auth::{Allowed, Permission, viewer},
@@ -175,27 +175,6 @@ pub struct ClientFilter {
     search: Option<String>,
 }
 
-/// Orders of the client list.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientSort {
-    /// Best match for `search` first (the default when searching).
-    Relevance,
-    /// Name A–Z (the default otherwise).
-    NameAsc,
-    /// Name Z–A.
-    NameDesc,
-    /// Client code ascending.
-    CodeAsc,
-    /// Client code descending.
-    CodeDesc,
-    /// Newest first.
-    Newest,
-    /// Oldest first.
-    Oldest,
-    /// Most recently changed first.
-    RecentlyUpdated,
-}
-
 /// An industry in use and its number of clients.
 #[derive(SimpleObject)]
 pub struct IndustryCount {
@@ -282,9 +261,9 @@ impl ClientsQuery {
             .map(|s| s.trim().to_owned())
             .filter(|s| !s.is_empty());
         let order = match (sort, &search) {
-            (Some(sort), _) => list_order(sort),
-            (None, Some(_)) => ListOrder::Relevance,
-            (None, None) => ListOrder::NameAsc,
+            (Some(sort), _) => sort,
+            (None, Some(_)) => ClientSort::Relevance,
+            (None, None) => ClientSort::NameAsc,
         };
         let filter = ListFilter {
             statuses: filter.status,
@@ -394,19 +373,6 @@ async fn prime_relations(ctx: &Context<'_>, clients: &[Client]) -> ApiResult<()>
         loader.load_many(users).await?;
     }
     Ok(())
-}
-
-fn list_order(sort: ClientSort) -> ListOrder {
-    match sort {
-        ClientSort::Relevance => ListOrder::Relevance,
-        ClientSort::NameAsc => ListOrder::NameAsc,
-        ClientSort::NameDesc => ListOrder::NameDesc,
-        ClientSort::CodeAsc => ListOrder::CodeAsc,
-        ClientSort::CodeDesc => ListOrder::CodeDesc,
-        ClientSort::Newest => ListOrder::Newest,
-        ClientSort::Oldest => ListOrder::Oldest,
-        ClientSort::RecentlyUpdated => ListOrder::RecentlyUpdated,
-    }
 }
 
 /// A new client.

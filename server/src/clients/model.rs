@@ -33,6 +33,27 @@ crate::db_text_enum!(ClientStatus {
     Archived => "archived",
 });
 
+/// Orders of the client list.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientSort {
+    /// Best match for `search` first (the default when searching).
+    Relevance,
+    /// Name A–Z (the default otherwise).
+    NameAsc,
+    /// Name Z–A.
+    NameDesc,
+    /// Client code ascending.
+    CodeAsc,
+    /// Client code descending.
+    CodeDesc,
+    /// Newest first.
+    Newest,
+    /// Oldest first.
+    Oldest,
+    /// Most recently changed first.
+    RecentlyUpdated,
+}
+
 /// A client code, `CLT-<year>-<number>` with at least four digits (`CLT-2026-0042`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ClientCode(String);

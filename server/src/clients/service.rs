@@ -5,8 +5,8 @@ use uuid::Uuid;
 
 use super::{
     duplicates::{self, DuplicateQuery},
-    model::{Client, ClientPatch, ClientStatus, NewClient},
-    sql::{self, ListCounts, ListFilter, ListOrder},
+    model::{Client, ClientPatch, ClientSort, ClientStatus, NewClient},
+    sql::{self, ListCounts, ListFilter},
 };
 use crate::{
     audit::{self, AuditEntry},
@@ -25,11 +25,30 @@ pub struct ClientList {
     pub counts: ListCounts,
 }
 
+/// Appends a change of a client to the audit log, in the caller's transaction.
+async fn audit_client(
+    tx: &mut sqlx::PgConnection,
+    viewer: Viewer,
+    action: &str,
+    before: Option<&Client>,
+    after: &Client,
+) -> ApiResult<()> {
+    let entry = AuditEntry {
+        actor_id: Some(viewer.user_id),
+        action,
+        entity: "client",
+        entity_id: after.id,
+        before,
+        after: Some(after),
+    };
+    Ok(audit::record(tx, entry).await?)
+}
+
 /// Lists clients.
 pub async fn list(
     pool: &PgPool,
     filter: ListFilter,
-    order: ListOrder,
+    order: ClientSort,
     page: PageRequest,
 ) -> ApiResult<ClientList> {
     let items = sql::list_clients(pool, &filter, order, page.limit, page.offset()).await?;
@@ -109,18 +128,7 @@ pub async fn create(
     for contact in &new.contacts {
         contacts.push(contacts_sql::insert_contact(&mut tx, client.id, contact).await?);
     }
-    audit::record(
-        &mut tx,
-        AuditEntry::<(), _> {
-            actor_id: Some(viewer.user_id),
-            action: "client.created",
-            entity: "client",
-            entity_id: client.id,
-            before: None,
-            after: Some(&client),
-        },
-    )
-    .await?;
+    audit_client(&mut tx, viewer, "client.created", None, &client).await?;
     tx.commit().await?;
     tracing::info!(client_id = %client.id, code = %client.client_code, "client created");
     Ok((client, contacts))
@@ -174,18 +182,7 @@ pub async fn update(
         }
     }
     let after = sql::update_client(&mut tx, id, &profile, status).await?;
-    audit::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(viewer.user_id),
-            action: "client.updated",
-            entity: "client",
-            entity_id: id,
-            before: Some(&before),
-            after: Some(&after),
-        },
-    )
-    .await?;
+    audit_client(&mut tx, viewer, "client.updated", Some(&before), &after).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -219,22 +216,12 @@ pub async fn deactivate(
         )));
     }
     let after = sql::set_activation(&mut tx, id, target, Some(&reason), details.as_deref()).await?;
-    audit::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(viewer.user_id),
-            action: if archive {
-                "client.archived"
-            } else {
-                "client.deactivated"
-            },
-            entity: "client",
-            entity_id: id,
-            before: Some(&before),
-            after: Some(&after),
-        },
-    )
-    .await?;
+    let action = if archive {
+        "client.archived"
+    } else {
+        "client.deactivated"
+    };
+    audit_client(&mut tx, viewer, action, Some(&before), &after).await?;
     tx.commit().await?;
     tracing::info!(client_id = %id, status = target.as_str(), "client deactivated");
     Ok(after)
@@ -250,18 +237,7 @@ pub async fn reactivate(pool: &PgPool, viewer: Viewer, id: Uuid) -> ApiResult<Cl
         return Err(AppError::conflict("the client is already active"));
     }
     let after = sql::set_activation(&mut tx, id, ClientStatus::Active, None, None).await?;
-    audit::record(
-        &mut tx,
-        AuditEntry {
-            actor_id: Some(viewer.user_id),
-            action: "client.reactivated",
-            entity: "client",
-            entity_id: id,
-            before: Some(&before),
-            after: Some(&after),
-        },
-    )
-    .await?;
+    audit_client(&mut tx, viewer, "client.reactivated", Some(&before), &after).await?;
     tx.commit().await?;
     tracing::info!(client_id = %id, "client reactivated");
     Ok(after)

@@ -3,7 +3,7 @@
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-use super::model::{Client, ClientCode, ClientProfile, ClientStatus};
+use super::model::{Client, ClientCode, ClientProfile, ClientSort, ClientStatus};
 
 /// The filters of the client list, ready for SQL.
 #[derive(Debug, Clone, Default)]
@@ -18,28 +18,8 @@ pub struct ListFilter {
     pub search: Option<String>,
 }
 
-/// Sort orders the list understands (the text is what the SQL matches on).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListOrder {
-    /// Best search match first, then name.
-    Relevance,
-    /// Name A–Z.
-    NameAsc,
-    /// Name Z–A.
-    NameDesc,
-    /// Code ascending.
-    CodeAsc,
-    /// Code descending.
-    CodeDesc,
-    /// Newest first.
-    Newest,
-    /// Oldest first.
-    Oldest,
-    /// Most recently changed first.
-    RecentlyUpdated,
-}
-
-impl ListOrder {
+impl ClientSort {
+    /// The name the list query's `order by` matches on.
     fn as_sql(self) -> &'static str {
         match self {
             Self::Relevance => "relevance",
@@ -88,7 +68,7 @@ fn statuses_sql(filter: &ListFilter) -> Option<Vec<String>> {
 pub async fn list_clients(
     db: impl PgExecutor<'_>,
     filter: &ListFilter,
-    order: ListOrder,
+    order: ClientSort,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<Client>> {

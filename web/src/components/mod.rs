@@ -100,3 +100,60 @@ pub fn TextField(
         </div>
     }
 }
+
+/// A labelled `<select>` with an empty first choice and options loaded from the server.
+#[component]
+pub fn Picker(
+    /// Element id, also the label's `for`.
+    id: &'static str,
+    /// The label.
+    label: &'static str,
+    /// Text of the empty choice.
+    empty: &'static str,
+    /// The selected value ("" for none).
+    #[prop(into)]
+    value: Signal<String>,
+    /// (value, label) pairs.
+    #[prop(into)]
+    options: Signal<Vec<(String, String)>>,
+    /// Called with the new value.
+    on_change: Callback<String>,
+    /// The error to show under it.
+    #[prop(into, optional)]
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="field" class:field-invalid=move || error.get().is_some()>
+            <label for=id>{label}</label>
+            <select id=id prop:value=move || value.get() on:change=move |ev| on_change.run(event_target_value(&ev))>
+                <option value="">{empty}</option>
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(option, text)| {
+                            let selected = value.get_untracked() == option;
+                            view! { <option value=option selected=selected>{text}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            <p class="field-error">{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// Active managers and admins, the people who may be account managers, as picker options.
+pub fn account_managers(session: crate::session::Session) -> Signal<Vec<(String, String)>> {
+    use crate::api::operations::{ListFilters, list_filters};
+    let loaded = LocalResource::new(move || async move {
+        crate::api::call::<ListFilters>(session, list_filters::Variables).await
+    });
+    Signal::derive(move || {
+        loaded
+            .get()
+            .and_then(Result::ok)
+            .map(|f| f.users.into_iter().map(|u| (u.id, u.full_name)).collect())
+            .unwrap_or_default()
+    })
+}

@@ -10,11 +10,13 @@ use crate::{
     api::{
         self, ApiError,
         operations::{
-            ClientDetail, DeactivateClient, ListFilters, ReactivateClient, UpdateClient,
-            client_detail, deactivate_client, list_filters, reactivate_client, update_client,
+            ClientDetail, DeactivateClient, ReactivateClient, UpdateClient, client_detail,
+            deactivate_client, reactivate_client, update_client,
         },
     },
-    components::{ErrorNotice, Loading, StatusBadge, TextField, enum_name},
+    components::{
+        ErrorNotice, Loading, Picker, StatusBadge, TextField, account_managers, enum_name,
+    },
     pages::validate,
     session::Session,
 };
@@ -223,9 +225,7 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
     let confirm_not_duplicate = RwSignal::new(false);
     let duplicate_warning = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let managers = LocalResource::new(move || async move {
-        api::call::<ListFilters>(session, list_filters::Variables).await
-    });
+    let managers = account_managers(session);
     let error_of =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
     let id = client.id.clone();
@@ -284,17 +284,15 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
                 <TextField label="Name" value=name error=error_of("name") required=true/>
                 <TextField label="Industry" value=industry error=error_of("industry")/>
                 <TextField label="Website" value=website error=error_of("website")/>
-                <div class="field">
-                    <label for="edit-manager">"Account manager"</label>
-                    <select id="edit-manager" on:change=move |ev| manager.set(event_target_value(&ev))>
-                        <option value="" selected=manager.get_untracked().is_empty()>"None"</option>
-                        {move || managers.get().and_then(|r| r.ok()).map(|f| f.users.into_iter().map(|u| {
-                            let selected = manager.get_untracked() == u.id;
-                            view! { <option value=u.id.clone() selected=selected>{u.full_name.clone()}</option> }
-                        }).collect_view())}
-                    </select>
-                    <p class="field-error">{move || errors.with(|e| e.get("accountManagerId").cloned())}</p>
-                </div>
+                <Picker
+                    id="edit-manager"
+                    label="Account manager"
+                    empty="None"
+                    value=manager
+                    options=managers
+                    on_change=Callback::new(move |value: String| manager.set(value))
+                    error=error_of("accountManagerId")
+                />
                 <TextField label="Address" value=address error=error_of("address")/>
                 <TextField label="City" value=city error=error_of("city")/>
                 <TextField label="State or region" value=region error=error_of("state")/>

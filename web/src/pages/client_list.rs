@@ -16,7 +16,7 @@ use crate::{
         self,
         operations::{ClientList, ListFilters, client_list, list_filters},
     },
-    components::{ErrorNotice, Loading, StatusBadge, enum_name},
+    components::{ErrorNotice, Loading, Picker, StatusBadge, enum_name},
     session::Session,
 };
 
@@ -163,6 +163,25 @@ pub fn ClientListPage() -> impl IntoView {
     let filters = LocalResource::new(move || async move {
         api::call::<ListFilters>(session, list_filters::Variables).await
     });
+    let industries = Signal::derive(move || {
+        filters
+            .get()
+            .and_then(Result::ok)
+            .map(|f| {
+                f.client_industries
+                    .into_iter()
+                    .map(|i| (i.name.clone(), i.name))
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    let managers = Signal::derive(move || {
+        filters
+            .get()
+            .and_then(Result::ok)
+            .map(|f| f.users.into_iter().map(|u| (u.id, u.full_name)).collect())
+            .unwrap_or_default()
+    });
 
     // Search as you type, 300 ms after the last key.
     let search_text = RwSignal::new(state.get_untracked().search);
@@ -251,66 +270,28 @@ pub fn ClientListPage() -> impl IntoView {
                         })
                         .collect_view()}
                 </fieldset>
-                <div class="field">
-                    <label for="industry">"Industry"</label>
-                    <select
-                        id="industry"
-                        prop:value=move || state.with(|s| s.industry.clone())
-                        on:change=move |ev| {
-                            let value = event_target_value(&ev);
-                            change(&|s: &mut ListState| {
-                                s.industry = value.clone();
-                                s.page = 1;
-                            })
-                        }
-                    >
-                        <option value="">"All industries"</option>
-                        {move || {
-                            filters
-                                .get()
-                                .and_then(|r| r.ok())
-                                .map(|f| {
-                                    f.client_industries
-                                        .into_iter()
-                                        .map(|i| {
-                                            let selected = state.with_untracked(|s| s.industry == i.name);
-                                            view! { <option value=i.name.clone() selected=selected>{i.name.clone()}</option> }
-                                        })
-                                        .collect_view()
-                                })
-                        }}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="manager">"Account manager"</label>
-                    <select
-                        id="manager"
-                        prop:value=move || state.with(|s| s.manager.clone())
-                        on:change=move |ev| {
-                            let value = event_target_value(&ev);
-                            change(&|s: &mut ListState| {
-                                s.manager = value.clone();
-                                s.page = 1;
-                            })
-                        }
-                    >
-                        <option value="">"Anyone"</option>
-                        {move || {
-                            filters
-                                .get()
-                                .and_then(|r| r.ok())
-                                .map(|f| {
-                                    f.users
-                                        .into_iter()
-                                        .map(|u| {
-                                            let selected = state.with_untracked(|s| s.manager == u.id);
-                                            view! { <option value=u.id.clone() selected=selected>{u.full_name.clone()}</option> }
-                                        })
-                                        .collect_view()
-                                })
-                        }}
-                    </select>
-                </div>
+                <Picker
+                    id="industry"
+                    label="Industry"
+                    empty="All industries"
+                    value=Signal::derive(move || state.with(|s| s.industry.clone()))
+                    options=industries
+                    on_change=Callback::new(move |value: String| change(&|s: &mut ListState| {
+                        s.industry = value.clone();
+                        s.page = 1;
+                    }))
+                />
+                <Picker
+                    id="manager"
+                    label="Account manager"
+                    empty="Anyone"
+                    value=Signal::derive(move || state.with(|s| s.manager.clone()))
+                    options=managers
+                    on_change=Callback::new(move |value: String| change(&|s: &mut ListState| {
+                        s.manager = value.clone();
+                        s.page = 1;
+                    }))
+                />
                 <button
                     type="button"
                     class="button-quiet"

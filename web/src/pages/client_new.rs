@@ -10,12 +10,9 @@ use leptos_router::{components::A, hooks::use_navigate};
 use crate::{
     api::{
         self, ApiError, DuplicateRef,
-        operations::{
-            ClientDuplicates, CreateClient, ListFilters, client_duplicates, create_client,
-            list_filters,
-        },
+        operations::{ClientDuplicates, CreateClient, client_duplicates, create_client},
     },
-    components::{ErrorNotice, TextField},
+    components::{ErrorNotice, Picker, TextField, account_managers},
     pages::validate,
     session::Session,
 };
@@ -80,9 +77,7 @@ pub fn NewClientPage() -> impl IntoView {
     let confirm_not_duplicate = RwSignal::new(false);
     let busy = RwSignal::new(false);
 
-    let managers = LocalResource::new(move || async move {
-        api::call::<ListFilters>(session, list_filters::Variables).await
-    });
+    let managers = account_managers(session);
 
     let error_of =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
@@ -281,27 +276,15 @@ pub fn NewClientPage() -> impl IntoView {
                     <TextField label="Name" value=name error=error_of("name") required=true on_blur=Callback::new(check_duplicates)/>
                     <TextField label="Industry" value=industry error=error_of("industry")/>
                     <TextField label="Website" value=website error=error_of("website")/>
-                    <div class="field" class:field-invalid=move || errors.with(|e| e.contains_key("accountManagerId"))>
-                        <label for="account-manager">"Account manager"</label>
-                        <select id="account-manager" on:change=move |ev| manager.set(event_target_value(&ev))>
-                            <option value="">"None yet"</option>
-                            {move || {
-                                managers
-                                    .get()
-                                    .and_then(|r| r.ok())
-                                    .map(|f| {
-                                        f.users
-                                            .into_iter()
-                                            .map(|u| {
-                                                let selected = manager.get_untracked() == u.id;
-                                                view! { <option value=u.id.clone() selected=selected>{u.full_name.clone()}</option> }
-                                            })
-                                            .collect_view()
-                                    })
-                            }}
-                        </select>
-                        <p class="field-error">{move || errors.with(|e| e.get("accountManagerId").cloned())}</p>
-                    </div>
+                    <Picker
+                        id="account-manager"
+                        label="Account manager"
+                        empty="None yet"
+                        value=manager
+                        options=managers
+                        on_change=Callback::new(move |value: String| manager.set(value))
+                        error=error_of("accountManagerId")
+                    />
                     <TextField label="Address" value=address error=error_of("address")/>
                     <TextField label="City" value=city error=error_of("city")/>
                     <TextField label="State or region" value=region error=error_of("state")/>
