@@ -224,15 +224,6 @@ impl TestApp {
             .expect("an id")
             .to_owned()
     }
-
-    /// Runs `f` and returns the SQL statements it issued (their summaries).
-    pub async fn statements_of<F: std::future::Future>(&self, f: F) -> (F::Output, Vec<String>) {
-        let counter = clientele::telemetry::SqlStatementCounter::default();
-        let guard = tracing::subscriber::set_default(counter.subscriber());
-        let output = f.await;
-        drop(guard);
-        (output, counter.summaries())
-    }
 }
 
 /// A contact input.

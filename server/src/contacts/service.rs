@@ -122,17 +122,21 @@ pub async fn update(pool: &PgPool, id: Uuid, patch: ContactPatch) -> ApiResult<C
 /// Makes a contact the client's primary one, taking the flag from the previous primary in
 /// the same transaction.
 pub async fn set_primary(pool: &PgPool, id: Uuid) -> ApiResult<Contact> {
+    let client_id = sql::client_of_contact(pool, id)
+        .await?
+        .ok_or(AppError::NotFound("contact"))?;
     let mut tx = pool.begin().await?;
+    // Lock the client before any of its contacts, the order `add` uses too, so concurrent
+    // moves of the primary flag queue up instead of deadlocking.
+    clients_sql::client_for_update(&mut tx, client_id)
+        .await?
+        .ok_or(AppError::NotFound("client"))?;
     let mut contact = sql::contact_for_update(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound("contact"))?;
     if !contact.is_active {
         return Err(AppError::conflict("an inactive contact cannot be primary"));
     }
-    // Lock the client so two concurrent moves of its primary flag run one after the other.
-    clients_sql::client_for_update(&mut tx, contact.client_id)
-        .await?
-        .ok_or(AppError::NotFound("client"))?;
     if !contact.is_primary {
         sql::clear_primary(&mut tx, contact.client_id).await?;
         contact.is_primary = true;

@@ -57,6 +57,13 @@ pub async fn insert_contact(
     .await
 }
 
+/// The client a contact belongs to (a contact never moves between clients).
+pub async fn client_of_contact(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar!("select client_id from client_contacts where id = $1", id)
+        .fetch_optional(db)
+        .await
+}
+
 /// One contact, locked for the rest of the transaction.
 pub async fn contact_for_update(db: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Contact>> {
     sqlx::query_as!(
