@@ -20,9 +20,11 @@ pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
         .parse()
         .with_context(|| format!("parsing the database URL {}", redact(&config.database_url)))?;
     // Our queries are short OLTP statements: JIT compilation (triggered by the planner's
-    // cost estimate of the list's search) costs more than it saves, 10–30 ms a query.
+    // cost estimate of the list's search) costs more than it saves, 10–30 ms a query. And
+    // the list's optional filters (`$1 is null or …`) need plans made for the actual
+    // values: a generic plan of the prepared statement cannot use the right index.
     let options = options
-        .options([("jit", "off")])
+        .options([("jit", "off"), ("plan_cache_mode", "force_custom_plan")])
         .application_name("clientele");
     PgPoolOptions::new()
         .max_connections(config.db_max_connections)
