@@ -1,5 +1,9 @@
 //! Widgets several pages share.
 
+mod profile_form;
+
+pub use profile_form::{ProfileDraft, ProfileForm, filled};
+
 use leptos::prelude::*;
 use serde::Serialize;
 
@@ -69,7 +73,7 @@ pub fn TextField(
     #[prop(default = false)]
     required: bool,
     /// Called when the field loses focus.
-    #[prop(optional, into)]
+    #[prop(default = None)]
     on_blur: Option<Callback<()>>,
 ) -> impl IntoView {
     let id = format!(

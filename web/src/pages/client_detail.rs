@@ -15,9 +15,9 @@ use crate::{
         },
     },
     components::{
-        ErrorNotice, Loading, Picker, StatusBadge, TextField, account_managers, enum_name,
+        ErrorNotice, Loading, ProfileDraft, ProfileForm, StatusBadge, TextField, account_managers,
+        enum_name, filled,
     },
-    pages::validate,
     session::Session,
 };
 
@@ -189,35 +189,31 @@ fn Overview(client: Client) -> impl IntoView {
     }
 }
 
-fn text(value: &Option<String>) -> RwSignal<String> {
-    RwSignal::new(value.clone().unwrap_or_default())
-}
-
-/// `null` clears an optional field; the text otherwise.
-fn field_value(signal: RwSignal<String>) -> Option<String> {
-    let value = signal.get_untracked();
-    let trimmed = value.trim();
-    (!trimmed.is_empty()).then(|| trimmed.to_owned())
-}
-
 #[component]
 fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
     let session = Session::get();
-    let name = RwSignal::new(client.name.clone());
-    let industry = text(&client.industry);
-    let website = text(&client.website);
-    let address = text(&client.address);
-    let city = text(&client.city);
-    let region = text(&client.state);
-    let country = text(&client.country);
-    let postal_code = text(&client.postal_code);
-    let manager = RwSignal::new(
-        client
-            .account_manager
-            .as_ref()
-            .map(|m| m.id.clone())
-            .unwrap_or_default(),
-    );
+    let draft = ProfileDraft::new([
+        Some(client.name.clone()),
+        client.industry.clone(),
+        client.website.clone(),
+        client.address.clone(),
+        client.city.clone(),
+        client.state.clone(),
+        client.country.clone(),
+        client.postal_code.clone(),
+        client.account_manager.as_ref().map(|m| m.id.clone()),
+    ]);
+    let ProfileDraft {
+        name,
+        industry,
+        website,
+        address,
+        city,
+        region,
+        country,
+        postal_code,
+        manager,
+    } = draft;
     let status = RwSignal::new(enum_name(&client.status));
     let can_pause = matches!(status.get_untracked().as_str(), "ACTIVE" | "ON_HOLD");
     let errors = RwSignal::new(BTreeMap::<String, String>::new());
@@ -226,19 +222,11 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
     let duplicate_warning = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let managers = account_managers(session);
-    let error_of =
-        move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
     let id = client.id.clone();
 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut found = BTreeMap::new();
-        if name.get_untracked().trim().is_empty() {
-            found.insert("name".to_owned(), "is required".to_owned());
-        }
-        if let Some(m) = field_value(website).and_then(|w| validate::website(&w)) {
-            found.insert("website".to_owned(), m.to_owned());
-        }
+        let found = draft.problems();
         if !found.is_empty() {
             errors.set(found);
             return;
@@ -251,14 +239,14 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
         };
         let input = update_client::UpdateClientInput {
             name: Some(name.get_untracked().trim().to_owned()),
-            industry: field_value(industry),
-            website: field_value(website),
-            address: field_value(address),
-            city: field_value(city),
-            state: field_value(region),
-            country: field_value(country),
-            postal_code: field_value(postal_code),
-            account_manager_id: field_value(manager),
+            industry: filled(industry),
+            website: filled(website),
+            address: filled(address),
+            city: filled(city),
+            state: filled(region),
+            country: filled(country),
+            postal_code: filled(postal_code),
+            account_manager_id: filled(manager),
             status: if can_pause { new_status } else { None },
             confirm_not_duplicate: confirm_not_duplicate.get_untracked(),
         };
@@ -280,24 +268,8 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
         <form class="card form" on:submit=save aria-label="Edit client" novalidate>
             <h2>"Edit client"</h2>
             {move || failure.get().map(|e| view! { <ErrorNotice error=e/> })}
+            <ProfileForm draft=draft errors=errors managers=managers/>
             <div class="grid-2">
-                <TextField label="Name" value=name error=error_of("name") required=true/>
-                <TextField label="Industry" value=industry error=error_of("industry")/>
-                <TextField label="Website" value=website error=error_of("website")/>
-                <Picker
-                    id="edit-manager"
-                    label="Account manager"
-                    empty="None"
-                    value=manager
-                    options=managers
-                    on_change=Callback::new(move |value: String| manager.set(value))
-                    error=error_of("accountManagerId")
-                />
-                <TextField label="Address" value=address error=error_of("address")/>
-                <TextField label="City" value=city error=error_of("city")/>
-                <TextField label="State or region" value=region error=error_of("state")/>
-                <TextField label="Postal code" value=postal_code error=error_of("postalCode")/>
-                <TextField label="Country" value=country error=error_of("country")/>
                 <Show when=move || can_pause>
                     <div class="field">
                         <label for="edit-status">"Status"</label>
@@ -361,7 +333,7 @@ fn ConfirmDialog(
                     let variables = deactivate_client::Variables {
                         id,
                         reason: reason.get_untracked().trim().to_owned(),
-                        details: field_value(details),
+                        details: filled(details),
                     };
                     api::call::<DeactivateClient>(session, variables)
                         .await

@@ -12,7 +12,7 @@ use crate::{
         self, ApiError, DuplicateRef,
         operations::{ClientDuplicates, CreateClient, client_duplicates, create_client},
     },
-    components::{ErrorNotice, Picker, TextField, account_managers},
+    components::{ErrorNotice, ProfileDraft, ProfileForm, TextField, account_managers, filled},
     pages::validate,
     session::Session,
 };
@@ -43,11 +43,6 @@ impl ContactDraft {
     }
 }
 
-fn optional(value: String) -> Option<String> {
-    let trimmed = value.trim();
-    (!trimmed.is_empty()).then(|| trimmed.to_owned())
-}
-
 /// The create form.
 #[component]
 pub fn NewClientPage() -> impl IntoView {
@@ -55,15 +50,18 @@ pub fn NewClientPage() -> impl IntoView {
     let navigate = use_navigate();
     let step = RwSignal::new(0_usize);
 
-    let name = RwSignal::new(String::new());
-    let industry = RwSignal::new(String::new());
-    let website = RwSignal::new(String::new());
-    let address = RwSignal::new(String::new());
-    let city = RwSignal::new(String::new());
-    let region = RwSignal::new(String::new());
-    let country = RwSignal::new(String::new());
-    let postal_code = RwSignal::new(String::new());
-    let manager = RwSignal::new(String::new());
+    let draft = ProfileDraft::new(Default::default());
+    let ProfileDraft {
+        name,
+        industry,
+        website,
+        address,
+        city,
+        region,
+        country,
+        postal_code,
+        manager,
+    } = draft;
 
     let next_key = StoredValue::new(1_usize);
     let contacts = RwSignal::new(vec![ContactDraft::new(0)]);
@@ -79,9 +77,6 @@ pub fn NewClientPage() -> impl IntoView {
 
     let managers = account_managers(session);
 
-    let error_of =
-        move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
-
     let check_duplicates = move |()| {
         let typed = name.get_untracked();
         if typed.trim().len() < 2 {
@@ -90,7 +85,7 @@ pub fn NewClientPage() -> impl IntoView {
         }
         let variables = client_duplicates::Variables {
             name: Some(typed),
-            website: optional(website.get_untracked()),
+            website: filled(website),
             email_domains: None,
             exclude_client_id: None,
         };
@@ -104,29 +99,21 @@ pub fn NewClientPage() -> impl IntoView {
     // Browser-side checks mirror the server's rules so mistakes show before submitting;
     // the server still decides.
     let validate_step = move |which: usize| -> bool {
-        let mut found = BTreeMap::new();
-        if which == 0 && name.get_untracked().trim().is_empty() {
-            found.insert("name".to_owned(), "is required".to_owned());
-        }
-        if which == 0
-            && let Some(message) =
-                optional(website.get_untracked()).and_then(|w| validate::website(&w))
-        {
-            found.insert("website".to_owned(), message.to_owned());
-        }
+        let mut found = if which == 0 {
+            draft.problems()
+        } else {
+            BTreeMap::new()
+        };
         if which == 1 {
             for (i, c) in contacts.get_untracked().iter().enumerate() {
                 if c.full_name.get_untracked().trim().is_empty() {
                     found.insert(format!("contacts[{i}].fullName"), "is required".to_owned());
                 }
-                if let Some(m) = optional(c.email.get_untracked()).and_then(|e| validate::email(&e))
-                {
+                if let Some(m) = filled(c.email).and_then(|e| validate::email(&e)) {
                     found.insert(format!("contacts[{i}].email"), m.to_owned());
                 }
                 for (field, value) in [("phone", c.phone), ("mobile", c.mobile)] {
-                    if let Some(m) =
-                        optional(value.get_untracked()).and_then(|p| validate::phone(&p))
-                    {
+                    if let Some(m) = filled(value).and_then(|p| validate::phone(&p)) {
                         found.insert(format!("contacts[{i}].{field}"), m.to_owned());
                     }
                 }
@@ -175,24 +162,24 @@ pub fn NewClientPage() -> impl IntoView {
             .filter(|c| !c.full_name.get_untracked().trim().is_empty())
             .map(|c| create_client::ContactInput {
                 full_name: c.full_name.get_untracked().trim().to_owned(),
-                title: optional(c.title.get_untracked()),
-                email: optional(c.email.get_untracked()),
-                phone: optional(c.phone.get_untracked()),
-                mobile: optional(c.mobile.get_untracked()),
+                title: filled(c.title),
+                email: filled(c.email),
+                phone: filled(c.phone),
+                mobile: filled(c.mobile),
                 is_primary: c.key == primary_key,
             })
             .collect();
         let input = create_client::CreateClientInput {
             name: name.get_untracked().trim().to_owned(),
-            industry: optional(industry.get_untracked()),
-            website: optional(website.get_untracked()),
-            address: optional(address.get_untracked()),
-            city: optional(city.get_untracked()),
-            state: optional(region.get_untracked()),
-            country: optional(country.get_untracked()),
-            postal_code: optional(postal_code.get_untracked()),
+            industry: filled(industry),
+            website: filled(website),
+            address: filled(address),
+            city: filled(city),
+            state: filled(region),
+            country: filled(country),
+            postal_code: filled(postal_code),
             status: None,
-            account_manager_id: optional(manager.get_untracked()),
+            account_manager_id: filled(manager),
             contacts: contact_inputs,
             confirm_not_duplicate: confirm_not_duplicate.get_untracked(),
         };
@@ -272,25 +259,7 @@ pub fn NewClientPage() -> impl IntoView {
         {move || failure.get().map(|e| view! { <ErrorNotice error=e/> })}
         <div class="card form wizard">
             <Show when=move || step.get() == 0>
-                <div class="grid-2">
-                    <TextField label="Name" value=name error=error_of("name") required=true on_blur=Callback::new(check_duplicates)/>
-                    <TextField label="Industry" value=industry error=error_of("industry")/>
-                    <TextField label="Website" value=website error=error_of("website")/>
-                    <Picker
-                        id="account-manager"
-                        label="Account manager"
-                        empty="None yet"
-                        value=manager
-                        options=managers
-                        on_change=Callback::new(move |value: String| manager.set(value))
-                        error=error_of("accountManagerId")
-                    />
-                    <TextField label="Address" value=address error=error_of("address")/>
-                    <TextField label="City" value=city error=error_of("city")/>
-                    <TextField label="State or region" value=region error=error_of("state")/>
-                    <TextField label="Postal code" value=postal_code error=error_of("postalCode")/>
-                    <TextField label="Country" value=country error=error_of("country")/>
-                </div>
+                <ProfileForm draft=draft errors=errors managers=managers on_name_blur=Callback::new(check_duplicates)/>
             </Show>
             <Show when=move || step.get() == 1>
                 <p class="hint">"Add the people you work with. Exactly one is the primary contact."</p>

@@ -1,0 +1,116 @@
+//! The client profile fields, shared by the create form's first step and the edit form.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+
+use super::{Picker, TextField};
+use crate::pages::validate;
+
+/// The editable profile of a client, one signal a field.
+#[derive(Clone, Copy)]
+pub struct ProfileDraft {
+    /// Company name.
+    pub name: RwSignal<String>,
+    /// Industry.
+    pub industry: RwSignal<String>,
+    /// Website.
+    pub website: RwSignal<String>,
+    /// Street address.
+    pub address: RwSignal<String>,
+    /// City.
+    pub city: RwSignal<String>,
+    /// State or region.
+    pub region: RwSignal<String>,
+    /// Country.
+    pub country: RwSignal<String>,
+    /// Postal code.
+    pub postal_code: RwSignal<String>,
+    /// Account manager id ("" for none).
+    pub manager: RwSignal<String>,
+}
+
+/// A trimmed value, `None` when blank.
+pub fn filled(signal: RwSignal<String>) -> Option<String> {
+    let value = signal.get_untracked();
+    let trimmed = value.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+}
+
+impl ProfileDraft {
+    /// A draft starting from these values.
+    pub fn new(values: [Option<String>; 9]) -> Self {
+        let [
+            name,
+            industry,
+            website,
+            address,
+            city,
+            region,
+            country,
+            postal_code,
+            manager,
+        ] = values.map(|v| RwSignal::new(v.unwrap_or_default()));
+        Self {
+            name,
+            industry,
+            website,
+            address,
+            city,
+            region,
+            country,
+            postal_code,
+            manager,
+        }
+    }
+
+    /// The browser-side checks (the server still decides): field → message.
+    pub fn problems(&self) -> BTreeMap<String, String> {
+        let mut found = BTreeMap::new();
+        if filled(self.name).is_none() {
+            found.insert("name".to_owned(), "is required".to_owned());
+        }
+        if let Some(message) = filled(self.website).and_then(|w| validate::website(&w)) {
+            found.insert("website".to_owned(), message.to_owned());
+        }
+        found
+    }
+}
+
+/// The profile inputs, with the server's (or the browser's) message under each.
+#[component]
+pub fn ProfileForm(
+    /// The values.
+    draft: ProfileDraft,
+    /// Field → message.
+    errors: RwSignal<BTreeMap<String, String>>,
+    /// Managers and admins to pick the account manager from.
+    managers: Signal<Vec<(String, String)>>,
+    /// Called when the name field loses focus (the duplicate check).
+    #[prop(optional)]
+    on_name_blur: Option<Callback<()>>,
+) -> impl IntoView {
+    let error_of =
+        move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
+    view! {
+        <div class="grid-2">
+            <TextField label="Name" value=draft.name error=error_of("name") required=true on_blur=on_name_blur/>
+            <TextField label="Industry" value=draft.industry error=error_of("industry")/>
+            <TextField label="Website" value=draft.website error=error_of("website")/>
+            <Picker
+                id="account-manager"
+                label="Account manager"
+                empty="None"
+                value=draft.manager
+                options=managers
+                on_change=Callback::new(move |value: String| draft.manager.set(value))
+                error=error_of("accountManagerId")
+            />
+            <TextField label="Address" value=draft.address error=error_of("address")/>
+            <TextField label="City" value=draft.city error=error_of("city")/>
+            <TextField label="State or region" value=draft.region error=error_of("state")/>
+            <TextField label="Postal code" value=draft.postal_code error=error_of("postalCode")/>
+            <TextField label="Country" value=draft.country error=error_of("country")/>
+        </div>
+    }
+}
