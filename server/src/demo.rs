@@ -1,19 +1,19 @@
 //! Demo data: one user per role, a few more managers, and 60 clients across every status
 //! and several industries with 1–4 contacts each. Idempotent: running it again adds only
-//! what is missing. `seed_volume` adds thousands of clients for benchmarks.
+//! what is missing. Everything goes through the domain services, as a staff member's
+//! request would, so demo clients have their audit trail. `seed_volume` adds thousands of
+//! clients for benchmarks in one set-based statement instead.
 
 use anyhow::Context;
-use sqlx::PgPool;
+use clientele_core::ClientStatus;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::{
-    auth::{Role, Viewer, password},
-    clients::{
-        ClientStatus,
-        model::{NewClient, ProfileFields},
-        service as clients_service, sql as clients_sql,
-    },
-    contacts::model::ContactFields,
+    auth::{Role, Viewer},
+    clients::{self, CreateClientInput, Deactivation, NewClient},
+    contacts::ContactInput,
+    users::{self, NewUser},
 };
 
 /// The password of every demo login.
@@ -95,9 +95,8 @@ pub struct SeedSummary {
     pub clients_added: usize,
 }
 
-/// Adds the demo users and clients that are missing.
+/// Adds the demo users and clients that are missing, each in a transaction of its own.
 pub async fn seed(pool: &PgPool) -> anyhow::Result<SeedSummary> {
-    let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
     let mut summary = SeedSummary::default();
     let mut managers = Vec::new();
     let mut admin_id = None;
@@ -106,7 +105,9 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<SeedSummary> {
         .map(|(e, n, r)| (*e, *n, *r))
         .chain(EXTRA_MANAGERS.iter().map(|(e, n)| (*e, *n, Role::Manager)));
     for (email, name, role) in people {
-        let (id, added) = ensure_user(pool, email, name, role, &hash).await?;
+        let mut tx = pool.begin().await?;
+        let (id, added) = ensure_user(&mut tx, email, name, role).await?;
+        tx.commit().await?;
         summary.users_added += usize::from(added);
         match role {
             Role::Admin => {
@@ -121,40 +122,59 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<SeedSummary> {
         user_id: admin_id.context("the demo admin was not created")?,
         role: Role::Admin,
     };
-    let existing: std::collections::HashSet<String> =
-        sqlx::query_scalar!("select name from clients")
-            .fetch_all(pool)
-            .await?
-            .into_iter()
-            .collect();
     for i in 0..60_usize {
         let name = format!("{} {}", NAME_HEADS[i % 20], NAME_TAILS[i / 20]);
-        if existing.contains(&name) {
+        if clients::name_exists(pool, &name).await.map_err(failed)? {
             continue;
         }
-        let new = demo_client(i, &name, managers[i % managers.len()])?;
-        let (client, _) = clients_service::create(pool, admin, new)
+        let mut tx = pool.begin().await?;
+        add_demo_client(&mut tx, admin, i, &name, managers[i % managers.len()])
             .await
-            .map_err(|e| anyhow::anyhow!("creating demo client {name}: {e:?}"))?;
-        let status = match i % 10 {
-            0..=5 => ClientStatus::Active,
-            6 | 7 => ClientStatus::OnHold,
-            8 => ClientStatus::Inactive,
-            _ => ClientStatus::Archived,
-        };
-        if status != ClientStatus::Active {
-            let mut tx = pool.begin().await?;
-            let reason = matches!(status, ClientStatus::Inactive | ClientStatus::Archived)
-                .then_some("No open roles this year");
-            clients_sql::set_activation(&mut tx, client.id, status, reason, None).await?;
-            tx.commit().await?;
-        }
+            .with_context(|| format!("adding demo client {name}"))?;
+        tx.commit().await?;
         summary.clients_added += 1;
     }
     Ok(summary)
 }
 
-fn demo_client(i: usize, name: &str, manager: Uuid) -> anyhow::Result<NewClient> {
+/// An API error in a message (the demo data is ours, so any error is a bug).
+fn failed(error: crate::error::AppError) -> anyhow::Error {
+    anyhow::anyhow!("{error:?}")
+}
+
+/// Creates the `i`th demo client through the service, then deactivates or archives it
+/// when its place in the demo's status mix says so.
+async fn add_demo_client(
+    db: &mut PgConnection,
+    admin: Viewer,
+    i: usize,
+    name: &str,
+    manager: Uuid,
+) -> anyhow::Result<()> {
+    let status = match i % 10 {
+        0..=5 => ClientStatus::Active,
+        6 | 7 => ClientStatus::OnHold,
+        8 => ClientStatus::Inactive,
+        _ => ClientStatus::Archived,
+    };
+    let input = demo_client(i, name, manager, status);
+    let new = NewClient::try_from(&input).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let (client, _) = clients::create(db, admin, &new).await.map_err(failed)?;
+    if !status.is_editable() {
+        let deactivation = Deactivation::parse(
+            "No open roles this year",
+            None,
+            status == ClientStatus::Archived,
+        )
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        clients::deactivate(db, admin, client.id, &deactivation)
+            .await
+            .map_err(failed)?;
+    }
+    Ok(())
+}
+
+fn demo_client(i: usize, name: &str, manager: Uuid, status: ClientStatus) -> CreateClientInput {
     let slug: String = name
         .split_whitespace()
         .next()
@@ -166,7 +186,7 @@ fn demo_client(i: usize, name: &str, manager: Uuid) -> anyhow::Result<NewClient>
         .map(|n| {
             let first = FIRST[(i + n * 3) % FIRST.len()];
             let last = LAST[(i * 7 + n) % LAST.len()];
-            ContactFields {
+            ContactInput {
                 full_name: format!("{first} {last}"),
                 title: Some(TITLES[(i + n) % TITLES.len()].to_owned()),
                 email: Some(format!(
@@ -180,59 +200,44 @@ fn demo_client(i: usize, name: &str, manager: Uuid) -> anyhow::Result<NewClient>
             }
         })
         .collect();
-    let website = format!("https://www.{domain}");
-    let address = format!("{} Market Street", 10 + i);
-    let postal = format!("{:05}", 10_000 + i * 37);
-    NewClient::parse(
-        ProfileFields {
-            name,
-            industry: Some(INDUSTRIES[i % INDUSTRIES.len()]),
-            website: Some(&website),
-            address: Some(&address),
-            city: Some(city),
-            state: Some(state),
-            country: Some(country),
-            postal_code: Some(&postal),
-            account_manager_id: Some(manager),
-        },
-        None,
+    CreateClientInput {
+        name: name.to_owned(),
+        industry: Some(INDUSTRIES[i % INDUSTRIES.len()].to_owned()),
+        website: Some(format!("https://www.{domain}")),
+        address: Some(format!("{} Market Street", 10 + i)),
+        city: Some(city.to_owned()),
+        state: Some(state.to_owned()),
+        country: Some(country.to_owned()),
+        postal_code: Some(format!("{:05}", 10_000 + i * 37)),
+        status: (status == ClientStatus::OnHold).then_some(status),
+        account_manager_id: Some(manager.into()),
         contacts,
-        true,
-    )
-    .map_err(|e| anyhow::anyhow!("demo client {name} is invalid: {e:?}"))
+        confirm_not_duplicate: true,
+    }
 }
 
 /// The user with this email, created when missing; `true` when it was created.
 async fn ensure_user(
-    pool: &PgPool,
+    db: &mut PgConnection,
     email: &str,
     name: &str,
     role: Role,
-    hash: &str,
 ) -> anyhow::Result<(Uuid, bool)> {
-    let inserted = sqlx::query_scalar!(
-        r#"
-        insert into users (email, full_name, role, password_hash)
-        values ($1, $2, $3, $4)
-        on conflict (lower(email)) do nothing
-        returning id
-        "#,
-        email,
-        name,
-        role.as_str(),
-        hash
-    )
-    .fetch_optional(pool)
-    .await?;
-    if let Some(id) = inserted {
-        return Ok((id, true));
+    if let Some(user) = users::find_by_email(&mut *db, email)
+        .await
+        .map_err(failed)?
+    {
+        return Ok((user.id, false));
     }
-    let id = sqlx::query_scalar!("select id from users where lower(email) = lower($1)", email)
-        .fetch_one(pool)
-        .await?;
-    Ok((id, false))
+    let new = NewUser {
+        email: clientele_core::Email::parse(email).map_err(anyhow::Error::msg)?,
+        full_name: name.to_owned(),
+        role,
+        password: DEMO_PASSWORD.to_owned(),
+    };
+    let user = users::create_user(db, new).await.map_err(failed)?;
+    Ok((user.id, true))
 }
-
 /// Adds `count` more clients (2–3 contacts each) in bulk, spread over past years' codes, for
 /// benchmarks. Needs the demo users (call [`seed`] first).
 pub async fn seed_volume(pool: &PgPool, count: i32) -> anyhow::Result<()> {

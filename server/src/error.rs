@@ -90,6 +90,12 @@ impl From<anyhow::Error> for AppError {
     }
 }
 
+impl From<clientele_core::FieldErrors> for AppError {
+    fn from(errors: clientele_core::FieldErrors) -> Self {
+        Self::Validation(errors.into_pairs())
+    }
+}
+
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         Self::Internal(Arc::new(anyhow::Error::new(error)))

@@ -22,7 +22,7 @@ use crate::{
     AppState,
     auth::Viewer,
     error::{ApiResult, AppError},
-    graphql, telemetry, users,
+    schema, telemetry, users,
 };
 
 /// The whole application.
@@ -106,11 +106,12 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> ApiResult<Option
             "the Authorization header must be `Bearer <token>`",
         ))?;
     let claims = state.jwt.verify(token)?;
-    let role = users::sql::active_role(&state.pool, claims.sub)
-        .await?
-        .ok_or(AppError::Unauthenticated(
-            "this account is no longer active",
-        ))?;
+    let role =
+        users::active_role(&state.pool, claims.sub)
+            .await?
+            .ok_or(AppError::Unauthenticated(
+                "this account is no longer active",
+            ))?;
     Ok(Some(Viewer {
         user_id: claims.sub,
         role,
@@ -140,7 +141,7 @@ async fn graphql_handler(
                 return error_response(error);
             }
             match authenticate(&state, &headers).await {
-                Ok(viewer) => graphql::execute(&state.schema, &state.pool, viewer, request)
+                Ok(viewer) => schema::execute(&state.schema, &state.pool, viewer, request)
                     .await
                     .into(),
                 Err(error) => error_response(error.into()),

@@ -19,16 +19,16 @@ pub mod db;
 pub mod demo;
 /// The one error type and its mapping to `extensions.code`.
 pub mod error;
-/// Schema assembly, request context, DataLoaders, scalars and limits.
+/// What the domains' GraphQL layers build on: request context, DataLoaders, pages, IDs.
 pub mod graphql;
 /// HTTP routes: GraphQL, GraphiQL, health, readiness and the web app.
 pub mod http;
+/// The GraphQL schema: the domains' roots merged, limits, and request execution.
+pub mod schema;
 /// Logging with request ids, and the SQL statement counter used by tests and benchmarks.
 pub mod telemetry;
 /// Staff accounts of the host system.
 pub mod users;
-/// Value types shared by several domains (email, phone, website).
-pub mod values;
 
 use std::sync::Arc;
 
@@ -46,7 +46,7 @@ pub struct AppState {
     /// Keys that sign and check session tokens.
     pub jwt: Arc<auth::JwtKeys>,
     /// The executable GraphQL schema.
-    pub schema: graphql::AppSchema,
+    pub schema: schema::AppSchema,
 }
 
 impl AppState {
@@ -55,7 +55,7 @@ impl AppState {
         let secret = config.jwt_secret().context("loading the JWT secret")?;
         let jwt = Arc::new(auth::JwtKeys::new(&secret, config.token_ttl));
         let config = Arc::new(config);
-        let schema = graphql::build_schema(pool.clone(), jwt.clone(), &config);
+        let schema = schema::build(pool.clone(), jwt.clone(), &config);
         Ok(Self {
             pool,
             config,

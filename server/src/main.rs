@@ -19,7 +19,7 @@ async fn main() -> anyhow::Result<()> {
             clientele::serve(config).await
         }
         "schema" => {
-            print!("{}", clientele::graphql::sdl());
+            print!("{}", clientele::schema::sdl());
             Ok(())
         }
         "migrate" => {

@@ -1,44 +1,39 @@
 //! Sign-in, the current user, staff lists and token checks.
 
-use axum::{
-    body::Body,
-    http::{Request, header},
-};
 use clientele::auth::Role;
-use serde_json::json;
 use sqlx::PgPool;
 
-use crate::helpers::{Caller, PASSWORD, TestApp};
+use crate::helpers::{Caller, PASSWORD, Refused, TestApp, create_user};
 
-const LOGIN: &str = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token expiresAt user { email role } } }";
+fn new_user(email: &str, name: &str, role: Role, password: &str) -> create_user::CreateUserInput {
+    create_user::CreateUserInput {
+        email: email.to_owned(),
+        full_name: name.to_owned(),
+        role,
+        password: password.to_owned(),
+    }
+}
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn a_user_signs_in_and_the_token_identifies_them(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let login = app
-        .gql(
+        .login(
             Caller::Anonymous,
-            LOGIN,
-            json!({ "e": "MANAGER@test.local", "p": PASSWORD }),
+            "MANAGER@test.local".into(),
+            PASSWORD.into(),
         )
-        .await;
-    let token = login.data()["login"]["token"]
-        .as_str()
-        .expect("token")
-        .to_owned();
-    assert_eq!(login.data()["login"]["user"]["role"], "MANAGER");
+        .await
+        .expect("signed in");
+    assert_eq!(login.user.role, Role::Manager);
+    assert!(login.expires_at > chrono::Utc::now());
 
-    let request = Request::post("/graphql")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::from(
-            json!({ "query": "{ me { email role } }" }).to_string(),
-        ))
-        .expect("request");
-    let (_, _, body) = app.request(request).await;
-    let body: serde_json::Value = serde_json::from_slice(&body).expect("json");
-    assert_eq!(body["data"]["me"]["email"], "manager@test.local");
-    assert_eq!(body["data"]["me"]["role"], "MANAGER");
+    let me = app
+        .me(Caller::Header(format!("Bearer {}", login.token)))
+        .await
+        .expect("me");
+    assert_eq!(me.email, "manager@test.local");
+    assert_eq!(me.role, Role::Manager);
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
@@ -53,15 +48,11 @@ async fn a_wrong_password_an_unknown_email_and_an_inactive_user_get_the_same_ans
         ("nobody@test.local", PASSWORD),
         ("analyst@test.local", PASSWORD),
     ] {
-        let response = app
-            .gql(
-                Caller::Anonymous,
-                LOGIN,
-                json!({ "e": email, "p": password }),
-            )
-            .await;
-        response.assert_code("UNAUTHENTICATED");
-        assert_eq!(response.message(), "wrong email or password");
+        let refused = app
+            .login(Caller::Anonymous, email.into(), password.into())
+            .await
+            .refused("UNAUTHENTICATED");
+        assert_eq!(refused.message, "wrong email or password");
     }
 }
 
@@ -78,44 +69,33 @@ async fn a_forged_expired_or_malformed_token_is_unauthenticated(pool: PgPool) {
         )
         .expect("issuing")
         .0;
-    for auth in [
-        format!("Bearer {expired}"),
-        "Bearer not-a-token".to_owned(),
-        "Basic YWRtaW46YWRtaW4=".to_owned(),
-    ] {
-        let request = Request::post("/graphql")
-            .header(header::CONTENT_TYPE, "application/json")
-            .header(header::AUTHORIZATION, auth.clone())
-            .body(Body::from(
-                json!({ "query": "{ users { id } }" }).to_string(),
-            ))
-            .expect("request");
-        let (_, _, body) = app.request(request).await;
-        let body: serde_json::Value = serde_json::from_slice(&body).expect("json");
-        assert_eq!(
-            body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
-            "{auth}: {body}"
-        );
-        assert!(body["data"].is_null());
-    }
-    app.gql(Caller::BadToken, "{ users { id } }", json!({}))
+    let expired_answer = app
+        .users(Caller::Header(format!("Bearer {expired}")), None, false)
         .await
-        .assert_code("UNAUTHENTICATED");
+        .refused("UNAUTHENTICATED");
+    assert_eq!(
+        expired_answer.message,
+        "your session has expired; sign in again"
+    );
+    for header in ["Bearer not-a-token", "Basic YWRtaW46YWRtaW4="] {
+        app.users(Caller::Header(header.to_owned()), None, false)
+            .await
+            .refused("UNAUTHENTICATED");
+    }
+    app.users(Caller::BadToken, None, false)
+        .await
+        .refused("UNAUTHENTICATED");
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn a_deactivated_user_loses_access_with_a_still_valid_token(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    app.gql(Role::Recruiter, "{ me { id } }", json!({}))
-        .await
-        .data();
+    app.me(Role::Recruiter).await.expect("signed in");
     sqlx::query("update users set is_active = false where email = 'recruiter@test.local'")
         .execute(&app.pool)
         .await
         .expect("deactivating");
-    app.gql(Role::Recruiter, "{ me { id } }", json!({}))
-        .await
-        .assert_code("UNAUTHENTICATED");
+    app.me(Role::Recruiter).await.refused("UNAUTHENTICATED");
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
@@ -127,66 +107,62 @@ async fn the_role_is_read_from_the_database_not_the_token(pool: PgPool) {
         .issue(app.users[&Role::Analyst], Role::Admin, chrono::Utc::now())
         .expect("issuing")
         .0;
-    let request = Request::post("/graphql")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::AUTHORIZATION, format!("Bearer {token_says_admin}"))
-        .body(Body::from(
-            json!({ "query": "mutation { createUser(input: {email: \"x@test.local\", fullName: \"X\", role: ADMIN, password: \"long-enough-pw\"}) { id } }" })
-                .to_string(),
-        ))
-        .expect("request");
-    let (_, _, body) = app.request(request).await;
-    let body: serde_json::Value = serde_json::from_slice(&body).expect("json");
-    assert_eq!(
-        body["errors"][0]["extensions"]["code"], "FORBIDDEN",
-        "{body}"
-    );
+    app.create_user(
+        Caller::Header(format!("Bearer {token_says_admin}")),
+        new_user("x@test.local", "X", Role::Admin, "long-enough-pw"),
+    )
+    .await
+    .refused("FORBIDDEN");
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn users_lists_account_manager_candidates_by_role(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let response = app
-        .gql(
+    let users = app
+        .users(
             Role::Recruiter,
-            "{ users(roles: [MANAGER, ADMIN]) { email role } }",
-            json!({}),
+            Some(vec![Role::Manager, Role::Admin]),
+            false,
         )
-        .await;
-    let emails: Vec<&str> = response.data()["users"]
-        .as_array()
-        .expect("list")
-        .iter()
-        .filter_map(|u| u["email"].as_str())
-        .collect();
+        .await
+        .expect("users");
+    let emails: Vec<&str> = users.iter().map(|u| u.email.as_str()).collect();
     assert_eq!(emails, ["admin@test.local", "manager@test.local"]);
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn an_admin_adds_staff_who_can_then_sign_in(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let create = "mutation($i: CreateUserInput!) { createUser(input: $i) { email role isActive } }";
-    let input = json!({ "email": "New.Manager@Test.local", "fullName": "New Manager", "role": "MANAGER", "password": "a-long-password" });
-    let created = app.gql(Role::Admin, create, json!({ "i": input })).await;
-    assert_eq!(created.data()["createUser"]["role"], "MANAGER");
+    let input = new_user(
+        "New.Manager@Test.local",
+        "New Manager",
+        Role::Manager,
+        "a-long-password",
+    );
+    let created = app
+        .create_user(Role::Admin, input.clone())
+        .await
+        .expect("created");
+    assert_eq!(created.role, Role::Manager);
+    assert!(created.is_active);
 
     let login = app
-        .gql(
+        .login(
             Caller::Anonymous,
-            LOGIN,
-            json!({ "e": "new.manager@test.local", "p": "a-long-password" }),
+            "new.manager@test.local".into(),
+            "a-long-password".into(),
         )
-        .await;
-    assert_eq!(login.data()["login"]["user"]["role"], "MANAGER");
+        .await
+        .expect("signed in");
+    assert_eq!(login.user.role, Role::Manager);
 
-    let again = app.gql(Role::Admin, create, json!({ "i": input })).await;
-    again.assert_code("CONFLICT");
+    app.create_user(Role::Admin, input)
+        .await
+        .refused("CONFLICT");
 
-    let bad = json!({ "email": "nope", "fullName": " ", "role": "ANALYST", "password": "short" });
-    let invalid = app.gql(Role::Admin, create, json!({ "i": bad })).await;
-    invalid.assert_code("VALIDATION");
-    let fields = invalid.fields();
-    for field in ["email", "fullName", "password"] {
-        assert!(fields[field].is_string(), "{field} missing in {fields}");
-    }
+    let invalid = app
+        .create_user(Role::Admin, new_user("nope", " ", Role::Analyst, "short"))
+        .await
+        .refused("VALIDATION");
+    assert_eq!(invalid.fields(), ["email", "fullName", "password"]);
 }

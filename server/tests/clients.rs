@@ -1,63 +1,77 @@
 //! Clients: codes, duplicates, validation, the list, updates and deactivation.
 
 use clientele::auth::Role;
+use clientele_core::ClientStatus;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::helpers::{TestApp, contact};
+use crate::helpers::{
+    ClientStatus as Status, CreateClientInput, Outcome, Refused, TestApp, client_names, contact,
+    update_client,
+};
 
-const CREATE: &str = "mutation($input: CreateClientInput!) { createClient(input: $input) { id clientCode name status website contacts { fullName isPrimary email } primaryContact { fullName } accountManager { email } createdBy { email } } }";
-const LIST: &str = "query($filter: ClientFilter, $sort: ClientSort, $page: Int, $limit: Int) { clients(filter: $filter, sort: $sort, page: $page, limit: $limit) { items { id name clientCode status } pageInfo { total page limit totalPages } summary { active inactive onHold archived } } }";
+fn named(name: &str) -> CreateClientInput {
+    CreateClientInput {
+        name: name.to_owned(),
+        ..CreateClientInput::default()
+    }
+}
 
-fn names(list: &Value) -> Vec<String> {
-    list["clients"]["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter_map(|c| c["name"].as_str().map(str::to_owned))
-        .collect()
+fn year() -> String {
+    chrono::Utc::now().format("%Y").to_string()
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&app.pool)
+        .await
+        .expect("count")
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn a_manager_creates_a_client_with_contacts_and_a_yearly_code(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let manager_id = app.users[&Role::Manager].to_string();
-    let input = json!({
-        "name": "  Initech  ",
-        "website": "initech.com",
-        "industry": "Technology",
-        "accountManagerId": manager_id,
-        "contacts": [
+    let input = CreateClientInput {
+        name: "  Initech  ".into(),
+        website: Some("initech.com".into()),
+        industry: Some("Technology".into()),
+        account_manager_id: Some(app.users[&Role::Manager].to_string()),
+        contacts: vec![
             contact("Bill Lumbergh", "bill@initech.com", false),
             contact("Peter Gibbons", "peter@initech.com", true),
             contact("Milton Waddams", "milton@initech.com", false),
         ],
-    });
-    let response = app
-        .gql(Role::Manager, CREATE, json!({ "input": input }))
-        .await;
-    let client = &response.data()["createClient"];
-    let year = chrono::Utc::now().format("%Y").to_string();
-    assert_eq!(client["clientCode"], format!("CLT-{year}-0001"));
-    assert_eq!(client["name"], "Initech");
-    assert_eq!(client["status"], "ACTIVE");
-    assert_eq!(client["website"], "https://initech.com");
-    assert_eq!(client["primaryContact"]["fullName"], "Peter Gibbons");
-    assert_eq!(client["contacts"].as_array().map(Vec::len), Some(3));
+        ..CreateClientInput::default()
+    };
+    let client = app
+        .create_client(Role::Manager, input)
+        .await
+        .expect("created");
+    assert_eq!(client.client_code, format!("CLT-{}-0001", year()));
+    assert_eq!(client.name, "Initech");
+    assert_eq!(client.status, ClientStatus::Active);
+    assert_eq!(client.website.as_deref(), Some("https://initech.com"));
     assert_eq!(
-        client["contacts"][0]["fullName"], "Peter Gibbons",
+        client.primary_contact.map(|c| c.full_name).as_deref(),
+        Some("Peter Gibbons")
+    );
+    assert_eq!(client.contacts.len(), 3);
+    assert_eq!(
+        client.contacts[0].full_name, "Peter Gibbons",
         "primary first"
     );
-    assert_eq!(client["accountManager"]["email"], "manager@test.local");
-    assert_eq!(client["createdBy"]["email"], "manager@test.local");
+    assert_eq!(
+        client.account_manager.map(|m| m.email).as_deref(),
+        Some("manager@test.local")
+    );
+    assert_eq!(
+        client.created_by.map(|u| u.email).as_deref(),
+        Some("manager@test.local")
+    );
 
-    let second = app.create_client("Vandelay Industries", json!([])).await;
-    let code: String = sqlx::query_scalar("select client_code from clients where id = $1::uuid")
-        .bind(&second)
-        .fetch_one(&app.pool)
-        .await
-        .expect("code");
-    assert_eq!(code, format!("CLT-{year}-0002"));
+    let second = app.create_named_client("Vandelay Industries", vec![]).await;
+    let second = app.client(Role::Analyst, second).await.expect("client");
+    assert_eq!(second.client_code, format!("CLT-{}-0002", year()));
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
@@ -67,200 +81,247 @@ async fn twenty_concurrent_creates_get_twenty_distinct_consecutive_codes(pool: P
     for i in 0..20 {
         let app = app.clone();
         tasks.spawn(async move {
-            let input =
-                json!({ "name": format!("Concurrent Client {i:02}"), "confirmNotDuplicate": true });
-            app.gql(Role::Admin, CREATE, json!({ "input": input }))
-                .await
+            let input = CreateClientInput {
+                confirm_not_duplicate: true,
+                ..named(&format!("Concurrent Client {i:02}"))
+            };
+            app.create_client(Role::Admin, input).await
         });
     }
     let mut codes = Vec::new();
     while let Some(result) = tasks.join_next().await {
-        let response = result.expect("task");
-        codes.push(
-            response.data()["createClient"]["clientCode"]
-                .as_str()
-                .expect("code")
-                .to_owned(),
-        );
+        codes.push(result.expect("task").expect("created").client_code);
     }
     codes.sort();
-    let year = chrono::Utc::now().format("%Y").to_string();
-    let expected: Vec<String> = (1..=20).map(|n| format!("CLT-{year}-{n:04}")).collect();
+    let expected: Vec<String> = (1..=20).map(|n| format!("CLT-{}-{n:04}", year())).collect();
     assert_eq!(codes, expected);
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn a_similar_name_is_a_likely_duplicate_unless_confirmed(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let acme = app.create_client("Acme Corp", json!([])).await;
+    let acme = app.create_named_client("Acme Corp", vec![]).await;
 
-    let response = app
-        .gql(
-            Role::Admin,
-            CREATE,
-            json!({ "input": { "name": "ACME Corporation, Ltd." } }),
-        )
-        .await;
-    response.assert_code("CONFLICT");
-    let duplicates = &response.body["errors"][0]["extensions"]["duplicates"];
+    let refused = app
+        .create_client(Role::Admin, named("ACME Corporation, Ltd."))
+        .await
+        .refused("CONFLICT");
+    let duplicates = &refused.extensions["duplicates"];
     assert_eq!(duplicates[0]["id"], acme);
     assert_eq!(duplicates[0]["name"], "Acme Corp");
     assert_eq!(duplicates[0]["reasons"], json!(["SIMILAR_NAME"]));
     assert_eq!(duplicates[0]["score"], 1.0);
-    let count: i64 = sqlx::query_scalar("select count(*) from clients")
-        .fetch_one(&app.pool)
-        .await
-        .expect("count");
-    assert_eq!(count, 1, "nothing is written when a duplicate is refused");
+    assert_eq!(
+        count(&app, "select count(*) from clients").await,
+        1,
+        "nothing is written when a duplicate is refused"
+    );
 
     let confirmed = app
-        .gql(
+        .create_client(
             Role::Admin,
-            CREATE,
-            json!({ "input": { "name": "ACME Corporation, Ltd.", "confirmNotDuplicate": true } }),
+            CreateClientInput {
+                confirm_not_duplicate: true,
+                ..named("ACME Corporation, Ltd.")
+            },
         )
-        .await;
-    assert_eq!(
-        confirmed.data()["createClient"]["name"],
-        "ACME Corporation, Ltd."
-    );
+        .await
+        .expect("created");
+    assert_eq!(confirmed.name, "ACME Corporation, Ltd.");
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn a_shared_company_domain_is_a_likely_duplicate_but_a_public_one_is_not(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    app.create_client_with(json!({
-        "name": "Stark Industries",
-        "website": "https://www.stark.example",
-        "contacts": [contact("Pepper Potts", "pepper@starkmail.example", true), contact("Happy Hogan", "happy@gmail.com", false)],
-        "confirmNotDuplicate": true,
-    }))
-    .await;
+    app.create_client(
+        Role::Admin,
+        CreateClientInput {
+            website: Some("https://www.stark.example".into()),
+            contacts: vec![
+                contact("Pepper Potts", "pepper@starkmail.example", true),
+                contact("Happy Hogan", "happy@gmail.com", false),
+            ],
+            confirm_not_duplicate: true,
+            ..named("Stark Industries")
+        },
+    )
+    .await
+    .expect("created");
 
     let by_email = app
-        .gql(Role::Admin, CREATE, json!({ "input": { "name": "Potts Consulting", "contacts": [contact("Tony", "tony@StarkMail.example", true)] } }))
-        .await;
-    by_email.assert_code("CONFLICT");
+        .create_client(
+            Role::Admin,
+            CreateClientInput {
+                contacts: vec![contact("Tony", "tony@StarkMail.example", true)],
+                ..named("Potts Consulting")
+            },
+        )
+        .await
+        .refused("CONFLICT");
     assert_eq!(
-        by_email.body["errors"][0]["extensions"]["duplicates"][0]["reasons"],
+        by_email.extensions["duplicates"][0]["reasons"],
         json!(["SAME_EMAIL_DOMAIN"])
     );
 
     let by_website = app
-        .gql(
+        .create_client(
             Role::Admin,
-            CREATE,
-            json!({ "input": { "name": "Hogan Haulage", "website": "stark.example/about" } }),
+            CreateClientInput {
+                website: Some("stark.example/about".into()),
+                ..named("Hogan Haulage")
+            },
         )
-        .await;
-    by_website.assert_code("CONFLICT");
+        .await
+        .refused("CONFLICT");
     assert_eq!(
-        by_website.body["errors"][0]["extensions"]["duplicates"][0]["reasons"],
+        by_website.extensions["duplicates"][0]["reasons"],
         json!(["SAME_WEBSITE_DOMAIN"])
     );
 
     let public = app
-        .gql(Role::Admin, CREATE, json!({ "input": { "name": "Hogan Haulage", "contacts": [contact("Jo", "jo@gmail.com", true)] } }))
-        .await;
-    assert_eq!(public.data()["createClient"]["name"], "Hogan Haulage");
+        .create_client(
+            Role::Admin,
+            CreateClientInput {
+                contacts: vec![contact("Jo", "jo@gmail.com", true)],
+                ..named("Hogan Haulage")
+            },
+        )
+        .await
+        .expect("a public mail domain says nothing");
+    assert_eq!(public.name, "Hogan Haulage");
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn an_unrelated_name_does_not_match(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    app.create_client("Acme Corp", json!([])).await;
+    app.create_named_client("Acme Corp", vec![]).await;
     for name in [
         "Globex Logistics",
         "Umbrella Health",
         "Acne Dermatology Clinic",
     ] {
-        let response = app
-            .gql(Role::Admin, CREATE, json!({ "input": { "name": name } }))
-            .await;
-        assert_eq!(response.data()["createClient"]["name"], name);
+        let created = app.create_client(Role::Admin, named(name)).await;
+        assert_eq!(created.expect("created").name, name);
     }
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn client_duplicates_explains_each_match_with_a_score(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    app.create_client_with(json!({ "name": "Wayne Enterprises GmbH", "website": "wayne.example", "confirmNotDuplicate": true })).await;
-    app.create_client("Wonka Candy", json!([])).await;
-    let query = "query($n: String, $w: String, $d: [String!]) { clientDuplicates(name: $n, website: $w, emailDomains: $d) { score reasons domains explanation client { name } } }";
+    app.create_client(
+        Role::Admin,
+        CreateClientInput {
+            website: Some("wayne.example".into()),
+            confirm_not_duplicate: true,
+            ..named("Wayne Enterprises GmbH")
+        },
+    )
+    .await
+    .expect("created");
+    app.create_named_client("Wonka Candy", vec![]).await;
 
-    let response = app.gql(Role::Analyst, query, json!({ "n": "wayne enterprises inc", "w": "https://wayne.example", "d": ["gmail.com"] })).await;
-    let matches = response.data()["clientDuplicates"]
-        .as_array()
-        .expect("list")
-        .clone();
+    let matches = app
+        .client_duplicates(
+            Role::Analyst,
+            Some("wayne enterprises inc".into()),
+            Some("https://wayne.example".into()),
+            Some(vec!["gmail.com".into()]),
+            None,
+        )
+        .await
+        .expect("matches");
     assert_eq!(matches.len(), 1);
-    assert_eq!(matches[0]["client"]["name"], "Wayne Enterprises GmbH");
-    assert_eq!(matches[0]["score"], 1.0);
+    assert_eq!(matches[0].client.name, "Wayne Enterprises GmbH");
+    assert_eq!(matches[0].score, 1.0);
     assert_eq!(
-        matches[0]["reasons"],
+        serde_json::to_value(&matches[0].reasons).expect("json"),
         json!(["SIMILAR_NAME", "SAME_WEBSITE_DOMAIN"])
     );
-    assert_eq!(matches[0]["domains"], json!(["wayne.example"]));
-    assert!(
-        matches[0]["explanation"]
-            .as_str()
-            .is_some_and(|e| e.contains("similar name"))
-    );
+    assert_eq!(matches[0].domains, ["wayne.example"]);
+    assert!(matches[0].explanation.contains("similar name"));
 
     let none = app
-        .gql(Role::Analyst, query, json!({ "n": "Cyberdyne Systems" }))
-        .await;
-    assert_eq!(none.data()["clientDuplicates"], json!([]));
+        .client_duplicates(
+            Role::Analyst,
+            Some("Cyberdyne Systems".into()),
+            None,
+            None,
+            None,
+        )
+        .await
+        .expect("no matches");
+    assert!(none.is_empty());
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn bad_input_is_reported_field_by_field_and_nothing_is_written(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let input = json!({
-        "name": "",
-        "website": "not a website",
-        "contacts": [
-            { "fullName": "Ann", "email": "ann(at)acme.com", "phone": "12", "isPrimary": true },
-            { "fullName": "Bob", "mobile": "+1 (555) 010-9999", "isPrimary": false },
-        ],
-    });
-    let response = app
-        .gql(Role::Admin, CREATE, json!({ "input": input }))
-        .await;
-    response.assert_code("VALIDATION");
-    let fields = response.fields();
-    assert_eq!(fields["name"], "is required");
-    assert_eq!(fields["website"], "must be a web address like acme.com");
+    let mut ann = contact("Ann", "ann(at)acme.com", true);
+    ann.phone = Some("12".into());
+    let mut bob = contact("Bob", "bob@acme.example", false);
+    bob.email = None;
+    bob.mobile = Some("+1 (555) 010-9999".into());
+    let refused = app
+        .create_client(
+            Role::Admin,
+            CreateClientInput {
+                website: Some("not a website".into()),
+                contacts: vec![ann, bob],
+                ..named("")
+            },
+        )
+        .await
+        .refused("VALIDATION");
     assert_eq!(
-        fields["contacts[0].email"],
-        "must look like name@example.com"
+        refused.fields(),
+        ["contacts[0].email", "contacts[0].phone", "name", "website"]
     );
-    assert_eq!(fields["contacts[0].phone"], "must have 7 to 15 digits");
-    assert!(fields.get("contacts[1].mobile").is_none());
+    assert_eq!(refused.field("name"), Some("is required"));
+    assert_eq!(
+        refused.field("website"),
+        Some("must be a web address like acme.com")
+    );
+    assert_eq!(
+        refused.field("contacts[0].email"),
+        Some("must look like name@example.com")
+    );
+    assert_eq!(
+        refused.field("contacts[0].phone"),
+        Some("must have 7 to 15 digits")
+    );
 
-    let two_primaries = json!({ "name": "Duo", "contacts": [contact("A", "a@duo.example", true), contact("B", "b@duo.example", true)] });
-    let response = app
-        .gql(Role::Admin, CREATE, json!({ "input": two_primaries }))
-        .await;
-    response.assert_code("VALIDATION");
+    let two_primaries = app
+        .create_client(
+            Role::Admin,
+            CreateClientInput {
+                contacts: vec![
+                    contact("A", "a@duo.example", true),
+                    contact("B", "b@duo.example", true),
+                ],
+                ..named("Duo")
+            },
+        )
+        .await
+        .refused("VALIDATION");
     assert!(
-        response.fields()["contacts"]
-            .as_str()
+        two_primaries
+            .field("contacts")
             .is_some_and(|m| m.starts_with("exactly one contact must be primary"))
     );
 
-    let recruiter = app.users[&Role::Recruiter].to_string();
-    let response = app
-        .gql(
+    let not_a_manager = app
+        .create_client(
             Role::Admin,
-            CREATE,
-            json!({ "input": { "name": "Managed", "accountManagerId": recruiter } }),
+            CreateClientInput {
+                account_manager_id: Some(app.users[&Role::Recruiter].to_string()),
+                ..named("Managed")
+            },
         )
-        .await;
-    response.assert_code("VALIDATION");
+        .await
+        .refused("VALIDATION");
     assert_eq!(
-        response.fields()["accountManagerId"],
-        "must be an active manager or admin"
+        not_a_manager.field("accountManagerId"),
+        Some("must be an active manager or admin")
     );
 
     let counts: (i64, i64, i64) = sqlx::query_as(
@@ -272,33 +333,69 @@ async fn bad_input_is_reported_field_by_field_and_nothing_is_written(pool: PgPoo
     assert_eq!(counts, (0, 0, 0));
 }
 
+/// Six clients over every status, two of them the test manager's.
 async fn seed_list(app: &TestApp) {
     let manager = app.users[&Role::Manager].to_string();
     let clients = [
-        ("Alpha Analytics", "Technology", "active"),
-        ("Beta Bakeries", "Retail", "active"),
-        ("Gamma Grids", "Energy", "on-hold"),
-        ("Delta Dental", "Healthcare", "inactive"),
-        ("Epsilon Exports", "Logistics", "archived"),
-        ("Zeta Zinc", "Manufacturing", "active"),
+        ("Alpha Analytics", "Technology", ClientStatus::Active),
+        ("Beta Bakeries", "Retail", ClientStatus::Active),
+        ("Gamma Grids", "Energy", ClientStatus::OnHold),
+        ("Delta Dental", "Healthcare", ClientStatus::Inactive),
+        ("Epsilon Exports", "Logistics", ClientStatus::Archived),
+        ("Zeta Zinc", "Manufacturing", ClientStatus::Active),
     ];
     for (name, industry, status) in clients {
+        let email = format!("hr@{}.example", name.to_lowercase().replace(' ', ""));
+        let input = CreateClientInput {
+            industry: Some(industry.into()),
+            account_manager_id: (name.starts_with('A') || name.starts_with('Z'))
+                .then(|| manager.clone()),
+            contacts: vec![contact(&format!("{} Contact", &name[..4]), &email, true)],
+            status: (status == ClientStatus::OnHold).then_some(status),
+            confirm_not_duplicate: true,
+            ..named(name)
+        };
         let id = app
-            .create_client_with(json!({
-                "name": name,
-                "industry": industry,
-                "accountManagerId": if name.starts_with('A') || name.starts_with('Z') { Value::from(manager.clone()) } else { Value::Null },
-                "contacts": [contact(&format!("{} Contact", &name[..4]), &format!("hr@{}.example", name.to_lowercase().replace(' ', "")), true)],
-                "confirmNotDuplicate": true,
-            }))
-            .await;
-        sqlx::query("update clients set status = $1 where id = $2::uuid")
-            .bind(status)
-            .bind(id)
-            .execute(&app.pool)
+            .create_client(Role::Admin, input)
             .await
-            .expect("status");
+            .expect("created")
+            .id;
+        if !status.is_editable() {
+            let archive = status == ClientStatus::Archived;
+            app.deactivate_client(Role::Admin, id, "Seeded".into(), None, archive)
+                .await
+                .expect("deactivated");
+        }
     }
+}
+
+type Listing = client_names::ClientNamesClients;
+
+async fn list(app: &TestApp, variables: client_names::Variables) -> Outcome<Listing> {
+    let client_names::Variables {
+        filter,
+        sort,
+        page,
+        limit,
+    } = variables;
+    app.client_names(Role::Analyst, filter, sort, page, limit)
+        .await
+}
+
+fn names(list: &Listing) -> Vec<String> {
+    list.items.iter().map(|c| c.name.clone()).collect()
+}
+
+fn filtered(filter: client_names::ClientFilter) -> client_names::Variables {
+    client_names::Variables {
+        filter: Some(filter),
+        ..client_names::Variables::default()
+    }
+}
+
+fn summary(list: &Listing) -> [i64; 4] {
+    let s = &list.summary;
+    [s.active, s.inactive, s.on_hold, s.archived]
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
@@ -306,22 +403,23 @@ async fn the_list_filters_by_status_industry_and_account_manager(pool: PgPool) {
     let app = TestApp::new(pool).await;
     seed_list(&app).await;
 
-    let all = app.gql(Role::Analyst, LIST, json!({})).await;
-    assert_eq!(all.data()["clients"]["pageInfo"]["total"], 6);
-    assert_eq!(
-        all.data()["clients"]["summary"],
-        json!({ "active": 3, "inactive": 1, "onHold": 1, "archived": 1 })
-    );
+    let all = list(&app, client_names::Variables::default())
+        .await
+        .expect("list");
+    assert_eq!(all.page_info.total, 6);
+    assert_eq!(summary(&all), [3, 1, 1, 1]);
 
-    let active = app
-        .gql(
-            Role::Analyst,
-            LIST,
-            json!({ "filter": { "status": ["ACTIVE", "ON_HOLD"] } }),
-        )
-        .await;
+    let active = list(
+        &app,
+        filtered(client_names::ClientFilter {
+            status: Some(vec![Status::Active, Status::OnHold]),
+            ..client_names::ClientFilter::default()
+        }),
+    )
+    .await
+    .expect("list");
     assert_eq!(
-        names(active.data()),
+        names(&active),
         [
             "Alpha Analytics",
             "Beta Bakeries",
@@ -329,55 +427,56 @@ async fn the_list_filters_by_status_industry_and_account_manager(pool: PgPool) {
             "Zeta Zinc"
         ]
     );
-    assert_eq!(active.data()["clients"]["pageInfo"]["total"], 4);
+    assert_eq!(active.page_info.total, 4);
     assert_eq!(
-        active.data()["clients"]["summary"]["inactive"],
-        1,
+        active.summary.inactive, 1,
         "the summary ignores the status filter"
     );
 
-    let retail = app
-        .gql(
-            Role::Analyst,
-            LIST,
-            json!({ "filter": { "industry": "retail" } }),
-        )
-        .await;
-    assert_eq!(names(retail.data()), ["Beta Bakeries"]);
+    let retail = list(
+        &app,
+        filtered(client_names::ClientFilter {
+            industry: Some("retail".into()),
+            ..client_names::ClientFilter::default()
+        }),
+    )
+    .await
+    .expect("list");
+    assert_eq!(names(&retail), ["Beta Bakeries"]);
 
-    let managed = app
-        .gql(
-            Role::Analyst,
-            LIST,
-            json!({ "filter": { "accountManagerId": app.users[&Role::Manager].to_string() } }),
-        )
-        .await;
-    assert_eq!(names(managed.data()), ["Alpha Analytics", "Zeta Zinc"]);
-    assert_eq!(
-        managed.data()["clients"]["summary"],
-        json!({ "active": 2, "inactive": 0, "onHold": 0, "archived": 0 })
-    );
+    let managed = list(
+        &app,
+        filtered(client_names::ClientFilter {
+            account_manager_id: Some(app.users[&Role::Manager].to_string()),
+            ..client_names::ClientFilter::default()
+        }),
+    )
+    .await
+    .expect("list");
+    assert_eq!(names(&managed), ["Alpha Analytics", "Zeta Zinc"]);
+    assert_eq!(summary(&managed), [2, 0, 0, 0]);
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn the_list_sorts_by_name_code_and_age(pool: PgPool) {
     let app = TestApp::new(pool).await;
     seed_list(&app).await;
-    let sorted = |sort: &'static str| {
+    let sorted = |sort: client_names::ClientSort| {
         let app = &app;
         async move {
-            names(
-                app.gql(Role::Analyst, LIST, json!({ "sort": sort }))
-                    .await
-                    .data(),
-            )
+            let variables = client_names::Variables {
+                sort: Some(sort),
+                ..client_names::Variables::default()
+            };
+            names(&list(app, variables).await.expect("list"))
         }
     };
-    let asc = sorted("NAME_ASC").await;
+    use client_names::ClientSort::*;
+    let asc = sorted(NAME_ASC).await;
     assert_eq!(asc.first().map(String::as_str), Some("Alpha Analytics"));
     let mut reversed = asc.clone();
     reversed.reverse();
-    assert_eq!(sorted("NAME_DESC").await, reversed);
+    assert_eq!(sorted(NAME_DESC).await, reversed);
     let creation_order = [
         "Alpha Analytics",
         "Beta Bakeries",
@@ -386,91 +485,75 @@ async fn the_list_sorts_by_name_code_and_age(pool: PgPool) {
         "Epsilon Exports",
         "Zeta Zinc",
     ];
-    assert_eq!(sorted("CODE_ASC").await, creation_order);
-    assert_eq!(sorted("OLDEST").await, creation_order);
+    assert_eq!(sorted(CODE_ASC).await, creation_order);
+    assert_eq!(sorted(OLDEST).await, creation_order);
     let mut newest = creation_order.to_vec();
     newest.reverse();
-    assert_eq!(sorted("NEWEST").await, newest);
+    assert_eq!(sorted(NEWEST).await, newest);
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn pagination_reports_totals_and_rejects_bad_limits(pool: PgPool) {
     let app = TestApp::new(pool).await;
     seed_list(&app).await;
-    let page2 = app
-        .gql(
-            Role::Analyst,
-            LIST,
-            json!({ "page": 2, "limit": 4, "sort": "NAME_ASC" }),
-        )
-        .await;
-    assert_eq!(names(page2.data()), ["Gamma Grids", "Zeta Zinc"]);
+    let page = |page: i64, limit: i64| client_names::Variables {
+        page: Some(page),
+        limit: Some(limit),
+        sort: Some(client_names::ClientSort::NAME_ASC),
+        filter: None,
+    };
+    let page2 = list(&app, page(2, 4)).await.expect("list");
+    assert_eq!(names(&page2), ["Gamma Grids", "Zeta Zinc"]);
+    let info = &page2.page_info;
     assert_eq!(
-        page2.data()["clients"]["pageInfo"],
-        json!({ "total": 6, "page": 2, "limit": 4, "totalPages": 2 })
+        (info.total, info.page, info.limit, info.total_pages),
+        (6, 2, 4, 2)
     );
 
-    let past_end = app
-        .gql(Role::Analyst, LIST, json!({ "page": 9, "limit": 4 }))
-        .await;
-    assert_eq!(past_end.data()["clients"]["items"], json!([]));
-    assert_eq!(past_end.data()["clients"]["pageInfo"]["total"], 6);
+    let past_end = list(&app, page(9, 4)).await.expect("list");
+    assert!(past_end.items.is_empty());
+    assert_eq!(past_end.page_info.total, 6);
 
-    for (page, limit, field) in [(1, 0, "limit"), (1, 101, "limit"), (0, 20, "page")] {
-        let response = app
-            .gql(Role::Analyst, LIST, json!({ "page": page, "limit": limit }))
-            .await;
-        response.assert_code("VALIDATION");
-        assert!(response.fields()[field].is_string(), "{}", response.body);
+    for (number, limit, field) in [(1, 0, "limit"), (1, 101, "limit"), (0, 20, "page")] {
+        let refused = list(&app, page(number, limit)).await.refused("VALIDATION");
+        assert_eq!(refused.fields(), [field]);
     }
-    let max = app.gql(Role::Analyst, LIST, json!({ "limit": 100 })).await;
-    assert_eq!(max.data()["clients"]["pageInfo"]["limit"], 100);
+    let max = list(&app, page(1, 100)).await.expect("list");
+    assert_eq!(max.page_info.limit, 100);
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn search_matches_partial_names_codes_and_contacts_case_insensitively(pool: PgPool) {
     let app = TestApp::new(pool).await;
     seed_list(&app).await;
-    app.create_client("Analytic Minds", json!([])).await;
-    let search = |text: &'static str| {
+    app.create_named_client("Analytic Minds", vec![]).await;
+    let search = |text: String| {
         let app = &app;
         async move {
-            names(
-                app.gql(
-                    Role::Recruiter,
-                    LIST,
-                    json!({ "filter": { "search": text } }),
-                )
-                .await
-                .data(),
-            )
+            let filter = client_names::ClientFilter {
+                search: Some(text),
+                ..client_names::ClientFilter::default()
+            };
+            names(&list(app, filtered(filter)).await.expect("list"))
         }
     };
-    assert_eq!(search("BAKER").await, ["Beta Bakeries"]);
+    assert_eq!(search("BAKER".into()).await, ["Beta Bakeries"]);
     assert_eq!(
-        search("zeta c").await,
+        search("zeta c".into()).await,
         ["Zeta Zinc"],
         "matches the contact 'Zeta Contact'"
     );
-    let year = chrono::Utc::now().format("%Y").to_string();
-    let code = format!("clt-{year}-0003");
-    let by_code = names(
-        app.gql(
-            Role::Recruiter,
-            LIST,
-            json!({ "filter": { "search": code } }),
-        )
-        .await
-        .data(),
+    assert_eq!(
+        search(format!("clt-{}-0003", year())).await,
+        ["Gamma Grids"]
     );
-    assert_eq!(by_code, ["Gamma Grids"]);
     // A name starting with the text ranks above one merely containing it.
     assert_eq!(
-        search("analytic").await,
+        search("analytic".into()).await,
         ["Analytic Minds", "Alpha Analytics"]
     );
     assert_eq!(
-        search("100%").await,
+        search("100%".into()).await,
         Vec::<String>::new(),
         "wildcards are literal"
     );
@@ -479,44 +562,68 @@ async fn search_matches_partial_names_codes_and_contacts_case_insensitively(pool
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn an_update_changes_only_the_given_fields(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let id = app.create_client_with(json!({ "name": "Soylent", "industry": "Food", "city": "Austin", "confirmNotDuplicate": true })).await;
-    let update = "mutation($id: ID!, $input: UpdateClientInput!) { updateClient(id: $id, input: $input) { name industry city status } }";
-    let response = app
-        .gql(
-            Role::Manager,
-            update,
-            json!({ "id": id, "input": { "industry": null, "status": "ON_HOLD" } }),
+    let id = app
+        .create_client(
+            Role::Admin,
+            CreateClientInput {
+                industry: Some("Food".into()),
+                city: Some("Austin".into()),
+                confirm_not_duplicate: true,
+                ..named("Soylent")
+            },
         )
-        .await;
+        .await
+        .expect("created")
+        .id;
+    let paused = app
+        .pause_client_and_clear_industry(Role::Manager, id.clone())
+        .await
+        .expect("updated");
+    assert_eq!(paused.name, "Soylent");
+    assert_eq!(paused.industry, None, "null clears");
+    assert_eq!(paused.city.as_deref(), Some("Austin"), "left out keeps");
+    assert_eq!(paused.status, ClientStatus::OnHold);
+
+    let change = |input: update_client::UpdateClientInput| {
+        let (app, id) = (&app, id.clone());
+        async move { app.update_client(Role::Manager, id, input).await }
+    };
+    let moved = change(update_client::UpdateClientInput {
+        city: Some("Dallas".into()),
+        status: Some(Status::Active),
+        ..update_client::UpdateClientInput::default()
+    })
+    .await
+    .expect("updated");
     assert_eq!(
-        response.data()["updateClient"],
-        json!({ "name": "Soylent", "industry": null, "city": "Austin", "status": "ON_HOLD" })
+        (moved.city.as_deref(), moved.status, moved.name.as_str()),
+        (Some("Dallas"), ClientStatus::Active, "Soylent")
     );
 
-    let refused = app
-        .gql(
-            Role::Manager,
-            update,
-            json!({ "id": id, "input": { "status": "INACTIVE" } }),
-        )
-        .await;
-    refused.assert_code("VALIDATION");
-    let blank = app
-        .gql(
-            Role::Manager,
-            update,
-            json!({ "id": id, "input": { "name": " " } }),
-        )
-        .await;
-    blank.assert_code("VALIDATION");
-    let missing = app
-        .gql(
-            Role::Manager,
-            update,
-            json!({ "id": uuid::Uuid::new_v4().to_string(), "input": { "city": "Paris" } }),
-        )
-        .await;
-    missing.assert_code("NOT_FOUND");
+    let refused = change(update_client::UpdateClientInput {
+        status: Some(Status::Inactive),
+        ..update_client::UpdateClientInput::default()
+    })
+    .await
+    .refused("VALIDATION");
+    assert_eq!(refused.fields(), ["status"]);
+    let blank = change(update_client::UpdateClientInput {
+        name: Some(" ".into()),
+        ..update_client::UpdateClientInput::default()
+    })
+    .await
+    .refused("VALIDATION");
+    assert_eq!(blank.fields(), ["name"]);
+    app.update_client(
+        Role::Manager,
+        uuid::Uuid::new_v4().to_string(),
+        update_client::UpdateClientInput {
+            city: Some("Paris".into()),
+            ..update_client::UpdateClientInput::default()
+        },
+    )
+    .await
+    .refused("NOT_FOUND");
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
@@ -524,7 +631,7 @@ async fn an_admin_deactivates_and_reactivates_with_an_audit_trail_and_jobs_stay_
     pool: PgPool,
 ) {
     let app = TestApp::new(pool).await;
-    let id = app.create_client("Massive Dynamic", json!([])).await;
+    let id = app.create_named_client("Massive Dynamic", vec![]).await;
     let job_id: uuid::Uuid = sqlx::query_scalar("insert into jobs (title, status, client_id) values ('Engineer', 'open', $1::uuid) returning id")
         .bind(&id)
         .fetch_one(&app.pool)
@@ -538,15 +645,24 @@ async fn an_admin_deactivates_and_reactivates_with_an_audit_trail_and_jobs_stay_
         .await
         .expect("assignment");
 
-    let deactivate = "mutation($id: ID!) { deactivateClient(id: $id, reason: \"Contract ended\", details: \"No renewal\") { status deactivatedAt deactivationReason deactivationDetails } }";
-    let response = app.gql(Role::Admin, deactivate, json!({ "id": id })).await;
-    let client = &response.data()["deactivateClient"];
-    assert_eq!(client["status"], "INACTIVE");
-    assert_eq!(client["deactivationReason"], "Contract ended");
-    assert!(client["deactivatedAt"].is_string());
-    app.gql(Role::Admin, deactivate, json!({ "id": id }))
-        .await
-        .assert_code("CONFLICT");
+    let deactivate = || {
+        app.deactivate_client(
+            Role::Admin,
+            id.clone(),
+            "Contract ended".into(),
+            Some("No renewal".into()),
+            false,
+        )
+    };
+    let client = deactivate().await.expect("deactivated");
+    assert_eq!(client.status, ClientStatus::Inactive);
+    assert_eq!(
+        client.deactivation_reason.as_deref(),
+        Some("Contract ended")
+    );
+    assert_eq!(client.deactivation_details.as_deref(), Some("No renewal"));
+    assert!(client.deactivated_at.is_some());
+    deactivate().await.refused("CONFLICT");
 
     let linked: (Option<uuid::Uuid>, bool) = sqlx::query_as(
         "select j.client_id, a.is_active from jobs j join client_job_assignments a on a.job_id = j.id where j.id = $1",
@@ -558,15 +674,21 @@ async fn an_admin_deactivates_and_reactivates_with_an_audit_trail_and_jobs_stay_
     assert_eq!(linked.0.map(|u| u.to_string()), Some(id.clone()));
     assert!(linked.1, "the assignment stays active");
 
-    let reactivate = "mutation($id: ID!) { reactivateClient(id: $id) { status deactivatedAt deactivationReason } }";
-    let response = app.gql(Role::Admin, reactivate, json!({ "id": id })).await;
-    assert_eq!(
-        response.data()["reactivateClient"],
-        json!({ "status": "ACTIVE", "deactivatedAt": null, "deactivationReason": null })
-    );
-    app.gql(Role::Admin, reactivate, json!({ "id": id }))
+    let reactivated = app
+        .reactivate_client(Role::Admin, id.clone())
         .await
-        .assert_code("CONFLICT");
+        .expect("reactivated");
+    assert_eq!(
+        (
+            reactivated.status,
+            reactivated.deactivated_at,
+            reactivated.deactivation_reason
+        ),
+        (ClientStatus::Active, None, None)
+    );
+    app.reactivate_client(Role::Admin, id.clone())
+        .await
+        .refused("CONFLICT");
 
     let audit: Vec<(String, Option<uuid::Uuid>, Value, Value)> = sqlx::query_as(
         "select action, actor_id, before, after from audit_log where entity = 'client' and entity_id = $1::uuid and action <> 'client.created' order by at, action",
@@ -588,14 +710,56 @@ async fn an_admin_deactivates_and_reactivates_with_an_audit_trail_and_jobs_stay_
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn deactivation_needs_a_reason(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let id = app.create_client("Tyrell", json!([])).await;
-    let response = app
-        .gql(
-            Role::Admin,
-            "mutation($id: ID!) { deactivateClient(id: $id, reason: \"  \") { status } }",
-            json!({ "id": id }),
-        )
-        .await;
-    response.assert_code("VALIDATION");
-    assert_eq!(response.fields()["reason"], "is required");
+    let id = app.create_named_client("Tyrell", vec![]).await;
+    let refused = app
+        .deactivate_client(Role::Admin, id, "  ".into(), None, false)
+        .await
+        .refused("VALIDATION");
+    assert_eq!(refused.field("reason"), Some("is required"));
+}
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn a_create_rolled_back_by_its_caller_leaves_nothing_behind(pool: PgPool) {
+    // The service never commits: a caller that rolls back (a dry run) writes nothing, not
+    // the client, its contacts, its audit row or the advanced code counter.
+    let app = TestApp::new(pool).await;
+    let admin = clientele::auth::Viewer {
+        user_id: app.users[&Role::Admin],
+        role: Role::Admin,
+    };
+    let input = clientele::clients::CreateClientInput {
+        name: "Dry Run Dynamics".into(),
+        contacts: vec![clientele::contacts::ContactInput {
+            full_name: "Dee Ryan".into(),
+            is_primary: true,
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let new = clientele::clients::NewClient::try_from(&input).expect("valid input");
+    let mut tx = app.pool.begin().await.expect("transaction");
+    let (client, contacts) = clientele::clients::create(&mut tx, admin, &new)
+        .await
+        .expect("created inside the transaction");
+    assert_eq!(contacts.len(), 1);
+    let inside: i64 = sqlx::query_scalar("select count(*) from audit_log where entity_id = $1")
+        .bind(client.id)
+        .fetch_one(&mut *tx)
+        .await
+        .expect("count");
+    assert_eq!(
+        inside, 1,
+        "the audit row is written in the same transaction"
+    );
+    tx.rollback().await.expect("rolled back");
+
+    for table in [
+        "clients",
+        "client_contacts",
+        "audit_log",
+        "client_code_counters",
+    ] {
+        let rows = count(&app, &format!("select count(*) from {table}")).await;
+        assert_eq!(rows, 0, "{table} after the rollback");
+    }
 }

@@ -1,59 +1,60 @@
 //! Contacts: adding, editing and the one-primary rule.
 
 use clientele::auth::Role;
-use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::helpers::{TestApp, contact};
+use crate::helpers::{Refused, TestApp, add_contact, contact, update_contact};
 
-const ADD: &str = "mutation($c: ID!, $i: ContactInput!) { addContact(clientId: $c, input: $i) { id fullName isPrimary } }";
-const SET_PRIMARY: &str = "mutation($id: ID!) { setPrimaryContact(id: $id) { id isPrimary } }";
-const UPDATE: &str = "mutation($id: ID!, $i: UpdateContactInput!) { updateContact(id: $id, input: $i) { fullName email phone isActive isPrimary } }";
-
+/// (name, primary, active) of every contact of the client, primary first.
 async fn contacts_of(app: &TestApp, client: &str) -> Vec<(String, bool, bool)> {
-    let response = app
-        .gql(Role::Analyst, "query($id: ID!) { client(id: $id) { contacts(includeInactive: true) { fullName isPrimary isActive } } }", json!({ "id": client }))
-        .await;
-    response.data()["client"]["contacts"]
-        .as_array()
-        .expect("contacts")
-        .iter()
-        .map(|c: &Value| {
-            (
-                c["fullName"].as_str().unwrap_or_default().to_owned(),
-                c["isPrimary"].as_bool().unwrap_or_default(),
-                c["isActive"].as_bool().unwrap_or_default(),
-            )
-        })
+    let client = app
+        .client(Role::Analyst, client.to_owned())
+        .await
+        .expect("client");
+    client
+        .contacts
+        .into_iter()
+        .map(|c| (c.full_name, c.is_primary, c.is_active))
         .collect()
+}
+
+/// The id of the client's contact with this name.
+async fn contact_id(app: &TestApp, client: &str, name: &str) -> String {
+    let client = app
+        .client(Role::Analyst, client.to_owned())
+        .await
+        .expect("client");
+    client
+        .contacts
+        .into_iter()
+        .find(|c| c.full_name == name)
+        .map(|c| c.id)
+        .unwrap_or_else(|| panic!("no contact {name}"))
+}
+
+fn person(name: &str, primary: bool) -> add_contact::ContactInput {
+    add_contact::ContactInput {
+        full_name: name.to_owned(),
+        is_primary: primary,
+        ..add_contact::ContactInput::default()
+    }
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn the_first_contact_becomes_primary_and_a_new_primary_takes_the_flag(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let client = app.create_client("Oscorp", json!([])).await;
+    let client = app.create_named_client("Oscorp", vec![]).await;
     let first = app
-        .gql(
-            Role::Manager,
-            ADD,
-            json!({ "c": client, "i": { "fullName": "Norman" } }),
-        )
-        .await;
-    assert_eq!(first.data()["addContact"]["isPrimary"], true);
-    app.gql(
-        Role::Manager,
-        ADD,
-        json!({ "c": client, "i": { "fullName": "Harry" } }),
-    )
-    .await
-    .data();
-    app.gql(
-        Role::Manager,
-        ADD,
-        json!({ "c": client, "i": { "fullName": "Otto", "isPrimary": true } }),
-    )
-    .await
-    .data();
+        .add_contact(Role::Manager, client.clone(), person("Norman", false))
+        .await
+        .expect("added");
+    assert!(first.is_primary);
+    app.add_contact(Role::Manager, client.clone(), person("Harry", false))
+        .await
+        .expect("added");
+    app.add_contact(Role::Manager, client.clone(), person("Otto", true))
+        .await
+        .expect("added");
     assert_eq!(
         contacts_of(&app, &client).await,
         [
@@ -68,23 +69,20 @@ async fn the_first_contact_becomes_primary_and_a_new_primary_takes_the_flag(pool
 async fn set_primary_contact_moves_the_flag_atomically(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let client = app
-        .create_client(
+        .create_named_client(
             "Aperture",
-            json!([
+            vec![
                 contact("Cave Johnson", "cave@aperture.example", true),
-                contact("Caroline", "caroline@aperture.example", false)
-            ]),
+                contact("Caroline", "caroline@aperture.example", false),
+            ],
         )
         .await;
-    let caroline: String =
-        sqlx::query_scalar("select id::text from client_contacts where full_name = 'Caroline'")
-            .fetch_one(&app.pool)
-            .await
-            .expect("id");
-    let response = app
-        .gql(Role::Admin, SET_PRIMARY, json!({ "id": caroline }))
-        .await;
-    assert_eq!(response.data()["setPrimaryContact"]["isPrimary"], true);
+    let caroline = contact_id(&app, &client, "Caroline").await;
+    let moved = app
+        .set_primary_contact(Role::Admin, caroline.clone())
+        .await
+        .expect("moved");
+    assert!(moved.is_primary);
     assert_eq!(
         contacts_of(&app, &client).await,
         [
@@ -93,15 +91,15 @@ async fn set_primary_contact_moves_the_flag_atomically(pool: PgPool) {
         ]
     );
     // Setting it again is harmless.
-    app.gql(Role::Admin, SET_PRIMARY, json!({ "id": caroline }))
+    app.set_primary_contact(Role::Admin, caroline)
         .await
-        .data();
+        .expect("again");
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn concurrent_primary_moves_leave_exactly_one_primary(pool: PgPool) {
     let app = std::sync::Arc::new(TestApp::new(pool).await);
-    let contacts: Vec<Value> = (0..6)
+    let people = (0..6)
         .map(|i| {
             contact(
                 &format!("Person {i}"),
@@ -110,31 +108,28 @@ async fn concurrent_primary_moves_leave_exactly_one_primary(pool: PgPool) {
             )
         })
         .collect();
-    let client = app
-        .create_client("Black Mesa", Value::Array(contacts))
-        .await;
-    let ids: Vec<String> =
-        sqlx::query_scalar("select id::text from client_contacts where client_id = $1::uuid")
-            .bind(&client)
-            .fetch_all(&app.pool)
-            .await
-            .expect("ids");
+    let client = app.create_named_client("Black Mesa", people).await;
+    let ids: Vec<String> = app
+        .client(Role::Analyst, client.clone())
+        .await
+        .expect("client")
+        .contacts
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
     let mut tasks = tokio::task::JoinSet::new();
     for id in ids {
         let app = app.clone();
-        tasks.spawn(async move {
-            app.gql(Role::Manager, SET_PRIMARY, json!({ "id": id }))
-                .await
-        });
+        tasks.spawn(async move { app.set_primary_contact(Role::Manager, id).await });
     }
     while let Some(done) = tasks.join_next().await {
-        done.expect("task").data();
+        done.expect("task").expect("moved");
     }
-    let primaries: i64 = sqlx::query_scalar("select count(*) from client_contacts where client_id = $1::uuid and is_primary and is_active")
-        .bind(&client)
-        .fetch_one(&app.pool)
+    let primaries = contacts_of(&app, &client)
         .await
-        .expect("count");
+        .into_iter()
+        .filter(|(_, primary, active)| *primary && *active)
+        .count();
     assert_eq!(primaries, 1);
 }
 
@@ -142,10 +137,7 @@ async fn concurrent_primary_moves_leave_exactly_one_primary(pool: PgPool) {
 async fn the_database_refuses_a_second_active_primary(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let client = app
-        .create_client(
-            "Monarch",
-            json!([contact("Ann", "ann@monarch.example", true)]),
-        )
+        .create_named_client("Monarch", vec![contact("Ann", "ann@monarch.example", true)])
         .await;
     let second = sqlx::query("insert into client_contacts (client_id, full_name, is_primary) values ($1::uuid, 'Bob', true)")
         .bind(&client)
@@ -169,83 +161,67 @@ async fn a_contact_update_validates_and_the_primary_is_not_deactivated_while_oth
     pool: PgPool,
 ) {
     let app = TestApp::new(pool).await;
-    app.create_client(
-        "Nakatomi",
-        json!([
-            contact("Holly", "holly@nakatomi.example", true),
-            contact("Ellis", "ellis@nakatomi.example", false)
-        ]),
-    )
-    .await;
-    let id_of = |name: &'static str| {
-        let pool = app.pool.clone();
-        async move {
-            sqlx::query_scalar::<_, String>(
-                "select id::text from client_contacts where full_name = $1",
-            )
-            .bind(name)
-            .fetch_one(&pool)
-            .await
-            .expect("id")
-        }
+    let client = app
+        .create_named_client(
+            "Nakatomi",
+            vec![
+                contact("Holly", "holly@nakatomi.example", true),
+                contact("Ellis", "ellis@nakatomi.example", false),
+            ],
+        )
+        .await;
+    let holly = contact_id(&app, &client, "Holly").await;
+    let ellis = contact_id(&app, &client, "Ellis").await;
+    let switch_off = update_contact::UpdateContactInput {
+        is_active: Some(false),
+        ..update_contact::UpdateContactInput::default()
     };
-    let holly = id_of("Holly").await;
-    let ellis = id_of("Ellis").await;
 
     let bad = app
-        .gql(
+        .update_contact(
             Role::Manager,
-            UPDATE,
-            json!({ "id": ellis, "i": { "email": "ellis@", "phone": "abc" } }),
+            ellis.clone(),
+            update_contact::UpdateContactInput {
+                email: Some("ellis@".into()),
+                phone: Some("abc".into()),
+                ..update_contact::UpdateContactInput::default()
+            },
         )
-        .await;
-    bad.assert_code("VALIDATION");
-    assert_eq!(bad.fields()["email"], "must look like name@example.com");
-    assert!(bad.fields()["phone"].is_string());
+        .await
+        .refused("VALIDATION");
+    assert_eq!(bad.fields(), ["email", "phone"]);
+    assert_eq!(bad.field("email"), Some("must look like name@example.com"));
 
-    let ok = app
-        .gql(
-            Role::Manager,
-            UPDATE,
-            json!({ "id": ellis, "i": { "email": null, "phone": "+1 212 555 0100" } }),
-        )
-        .await;
-    assert_eq!(ok.data()["updateContact"]["email"], Value::Null);
-    assert_eq!(ok.data()["updateContact"]["phone"], "+1 212 555 0100");
+    let cleared = app
+        .clear_contact_email(Role::Manager, ellis.clone(), Some("+1 212 555 0100".into()))
+        .await
+        .expect("updated");
+    assert_eq!(cleared.email, None);
+    assert_eq!(cleared.phone.as_deref(), Some("+1 212 555 0100"));
 
-    app.gql(
-        Role::Manager,
-        UPDATE,
-        json!({ "id": holly, "i": { "isActive": false } }),
-    )
-    .await
-    .assert_code("CONFLICT");
+    app.update_contact(Role::Manager, holly.clone(), switch_off.clone())
+        .await
+        .refused("CONFLICT");
     let gone = app
-        .gql(
-            Role::Manager,
-            UPDATE,
-            json!({ "id": ellis, "i": { "isActive": false } }),
-        )
-        .await;
-    assert_eq!(gone.data()["updateContact"]["isActive"], false);
+        .update_contact(Role::Manager, ellis.clone(), switch_off.clone())
+        .await
+        .expect("switched off");
+    assert!(!gone.is_active);
     // Now Holly is the only active contact and may be switched off, losing the flag.
     let last = app
-        .gql(
-            Role::Manager,
-            UPDATE,
-            json!({ "id": holly, "i": { "isActive": false } }),
-        )
-        .await;
-    assert_eq!(last.data()["updateContact"]["isPrimary"], false);
-
-    app.gql(Role::Manager, SET_PRIMARY, json!({ "id": ellis }))
+        .update_contact(Role::Manager, holly, switch_off)
         .await
-        .assert_code("CONFLICT");
-    app.gql(
+        .expect("switched off");
+    assert!(!last.is_primary);
+
+    app.set_primary_contact(Role::Manager, ellis)
+        .await
+        .refused("CONFLICT");
+    app.update_contact(
         Role::Manager,
-        UPDATE,
-        json!({ "id": uuid::Uuid::new_v4().to_string(), "i": {} }),
+        uuid::Uuid::new_v4().to_string(),
+        update_contact::UpdateContactInput::default(),
     )
     .await
-    .assert_code("NOT_FOUND");
+    .refused("NOT_FOUND");
 }

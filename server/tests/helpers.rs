@@ -1,5 +1,6 @@
 //! `TestApp`: the whole application on a fresh database, called through HTTP (in process),
-//! with one signed-in user per role.
+//! with one signed-in user per role, and one typed method per GraphQL operation
+//! (`graphql/operations.graphql`, checked against `schema.graphql` at compile time).
 
 use std::{collections::HashMap, time::Duration};
 
@@ -9,14 +10,18 @@ use axum::{
     http::{Request, StatusCode, header},
 };
 use clientele::{AppState, auth::Role, config::Config};
+use graphql_client::GraphQLQuery;
 use http_body_util::BodyExt;
+use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use tower::ServiceExt;
 use uuid::Uuid;
 
+pub use ops::*;
+
 /// Who calls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
     /// No Authorization header.
     Anonymous,
@@ -24,6 +29,8 @@ pub enum Caller {
     BadToken,
     /// The test user of this role.
     As(Role),
+    /// This exact Authorization header.
+    Header(String),
 }
 
 impl From<Role> for Caller {
@@ -42,46 +49,50 @@ pub const EVERY_CALLER: [Caller; 6] = [
     Caller::BadToken,
 ];
 
-/// A GraphQL response.
+/// A refused operation: its first GraphQL error.
 #[derive(Debug, Clone)]
-pub struct Gql {
-    /// The JSON body.
-    pub body: Value,
+pub struct Failure {
+    /// `extensions.code`.
+    pub code: Option<String>,
+    /// The message.
+    pub message: String,
+    /// `extensions`, whole.
+    pub extensions: Value,
 }
 
-impl Gql {
-    /// `data`, asserting there were no errors.
+impl Failure {
+    /// The message `extensions.fields` gives for `field`.
+    pub fn field(&self, field: &str) -> Option<&str> {
+        self.extensions["fields"][field].as_str()
+    }
+
+    /// The names in `extensions.fields`, sorted.
+    pub fn fields(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.extensions["fields"]
+            .as_object()
+            .map(|fields| fields.keys().cloned().collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+}
+
+/// What an operation answered.
+pub type Outcome<T> = Result<T, Failure>;
+
+/// Asserting a refusal.
+pub trait Refused {
+    /// The failure, asserting it has `code`.
+    fn refused(self, code: &str) -> Failure;
+}
+
+impl<T: std::fmt::Debug> Refused for Outcome<T> {
     #[track_caller]
-    pub fn data(&self) -> &Value {
-        assert!(
-            self.body.get("errors").is_none(),
-            "unexpected errors: {:#}",
-            self.body
-        );
-        &self.body["data"]
-    }
-
-    /// The first error's `extensions.code`.
-    pub fn code(&self) -> Option<&str> {
-        self.body["errors"][0]["extensions"]["code"].as_str()
-    }
-
-    /// The first error's message.
-    pub fn message(&self) -> &str {
-        self.body["errors"][0]["message"]
-            .as_str()
-            .unwrap_or_default()
-    }
-
-    /// The first error's `extensions.fields`.
-    pub fn fields(&self) -> &Value {
-        &self.body["errors"][0]["extensions"]["fields"]
-    }
-
-    /// Asserts the first error has `code`.
-    #[track_caller]
-    pub fn assert_code(&self, code: &str) {
-        assert_eq!(self.code(), Some(code), "body: {:#}", self.body);
+    fn refused(self, code: &str) -> Failure {
+        match self {
+            Err(failure) if failure.code.as_deref() == Some(code) => failure,
+            other => panic!("expected {code}, got {other:#?}"),
+        }
     }
 }
 
@@ -116,7 +127,7 @@ impl TestApp {
         config.web_dir = std::env::temp_dir().join("clientele-no-web-app");
         let state = AppState::new(config, pool.clone()).expect("state");
         let mut users = HashMap::new();
-        for role in Role::ALL {
+        for &role in Role::ALL {
             let id = sqlx::query_scalar::<_, Uuid>(
                 "insert into users (email, full_name, role, password_hash) values ($1, $2, $3, $4) returning id",
             )
@@ -170,12 +181,9 @@ impl TestApp {
         (status, headers, body)
     }
 
-    /// Posts a GraphQL operation as `caller`.
-    pub async fn gql(&self, caller: impl Into<Caller>, query: &str, variables: Value) -> Gql {
-        let mut builder =
-            Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
-        match caller.into() {
-            Caller::Anonymous => {}
+    fn authorization(&self, caller: Caller) -> Option<String> {
+        match caller {
+            Caller::Anonymous => None,
             Caller::BadToken => {
                 let other = clientele::auth::JwtKeys::new(
                     "some-other-secret-some-other-secret-xx",
@@ -184,49 +192,164 @@ impl TestApp {
                 let (token, _) = other
                     .issue(self.users[&Role::Admin], Role::Admin, chrono::Utc::now())
                     .expect("issuing");
-                builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+                Some(format!("Bearer {token}"))
             }
-            Caller::As(role) => {
-                builder = builder.header(
-                    header::AUTHORIZATION,
-                    format!("Bearer {}", self.token(role)),
-                );
-            }
+            Caller::As(role) => Some(format!("Bearer {}", self.token(role))),
+            Caller::Header(value) => Some(value),
         }
-        let body = json!({ "query": query, "variables": variables }).to_string();
-        let (_, _, bytes) = self
-            .request(builder.body(Body::from(body)).expect("request"))
-            .await;
-        let body: Value = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&bytes) }));
-        Gql { body }
     }
 
-    /// Creates a client as an admin (no duplicate check) and returns its id.
-    pub async fn create_client(&self, name: &str, contacts: Value) -> String {
-        self.create_client_with(
-            json!({ "name": name, "contacts": contacts, "confirmNotDuplicate": true }),
+    /// Posts a GraphQL body as `caller` and returns the JSON answer.
+    pub async fn post(&self, caller: impl Into<Caller>, body: &Value) -> Value {
+        let mut builder =
+            Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+        if let Some(value) = self.authorization(caller.into()) {
+            builder = builder.header(header::AUTHORIZATION, value);
+        }
+        let (_, _, bytes) = self
+            .request(builder.body(Body::from(body.to_string())).expect("request"))
+            .await;
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&bytes) }))
+    }
+
+    /// Runs a typed operation as `caller`.
+    pub async fn call<Q>(
+        &self,
+        caller: impl Into<Caller>,
+        variables: Q::Variables,
+    ) -> Outcome<Q::ResponseData>
+    where
+        Q: GraphQLQuery,
+        Q::Variables: Serialize,
+        Q::ResponseData: DeserializeOwned,
+    {
+        let body = serde_json::to_value(Q::build_query(variables)).expect("serialising a query");
+        let answer = self.post(caller, &body).await;
+        if let Some(error) = answer["errors"].get(0) {
+            return Err(Failure {
+                code: error["extensions"]["code"].as_str().map(str::to_owned),
+                message: error["message"].as_str().unwrap_or_default().to_owned(),
+                extensions: error["extensions"].clone(),
+            });
+        }
+        Ok(serde_json::from_value(answer["data"].clone())
+            .unwrap_or_else(|e| panic!("unexpected answer shape ({e}): {answer:#}")))
+    }
+
+    /// Creates a client named `name` as an admin (no duplicate check) and returns its id.
+    pub async fn create_named_client(&self, name: &str, contacts: Vec<ContactInput>) -> String {
+        self.create_client(
+            Role::Admin,
+            CreateClientInput {
+                name: name.to_owned(),
+                contacts,
+                confirm_not_duplicate: true,
+                ..CreateClientInput::default()
+            },
         )
         .await
-    }
-
-    /// Creates a client from a full input as an admin and returns its id.
-    pub async fn create_client_with(&self, input: Value) -> String {
-        let response = self
-            .gql(
-                Role::Admin,
-                "mutation($input: CreateClientInput!) { createClient(input: $input) { id } }",
-                json!({ "input": input }),
-            )
-            .await;
-        response.data()["createClient"]["id"]
-            .as_str()
-            .expect("an id")
-            .to_owned()
+        .expect("creating a client")
+        .id
     }
 }
 
 /// A contact input.
-pub fn contact(name: &str, email: &str, primary: bool) -> Value {
-    json!({ "fullName": name, "email": email, "isPrimary": primary })
+pub fn contact(name: &str, email: &str, primary: bool) -> ContactInput {
+    ContactInput {
+        full_name: name.to_owned(),
+        email: Some(email.to_owned()),
+        is_primary: primary,
+        ..ContactInput::default()
+    }
+}
+
+/// The typed operations and one `TestApp` method for each.
+#[allow(missing_docs, clippy::all, dead_code)]
+mod ops {
+    use graphql_client::GraphQLQuery;
+
+    use super::{Caller, Outcome, TestApp};
+    pub use clientele::auth::Role;
+    pub use clientele_core::ClientStatus;
+
+    /// `DateTime` scalar.
+    pub type DateTime = chrono::DateTime<chrono::Utc>;
+
+    /// Declares the typed operations: for each, its graphql_client type and a `TestApp`
+    /// method taking the caller and the operation's variables, returning its root field.
+    macro_rules! operations {
+        ($($op:ident / $module:ident => fn $method:ident($($arg:ident: $ty:ty),*) -> $out:ty = $field:ident;)*) => {
+            $(
+                #[derive(GraphQLQuery)]
+                #[graphql(
+                    schema_path = "../schema.graphql",
+                    query_path = "tests/graphql/operations.graphql",
+                    response_derives = "Debug, Clone, PartialEq",
+                    variables_derives = "Debug, Clone, Default",
+                    extern_enums("Role", "ClientStatus"),
+                    skip_serializing_none
+                )]
+                pub struct $op;
+            )*
+
+            impl TestApp {
+                $(
+                    #[doc = concat!("Runs `", stringify!($op), "`.")]
+                    pub async fn $method(&self, caller: impl Into<Caller>, $($arg: $ty),*) -> Outcome<$out> {
+                        self.call::<$op>(caller, $module::Variables { $($arg),* })
+                            .await
+                            .map(|data| data.$field)
+                    }
+                )*
+            }
+        };
+    }
+
+    operations! {
+        Login / login => fn login(email: String, password: String) -> login::LoginLogin = login;
+        Me / me => fn me() -> me::MeMe = me;
+        Users / users => fn users(roles: Option<Vec<Role>>, include_inactive: bool) -> Vec<users::UsersUsers> = users;
+        Clients / clients => fn clients(filter: Option<clients::ClientFilter>, sort: Option<clients::ClientSort>, page: Option<i64>, limit: Option<i64>) -> clients::ClientsClients = clients;
+        ClientNames / client_names => fn client_names(filter: Option<client_names::ClientFilter>, sort: Option<client_names::ClientSort>, page: Option<i64>, limit: Option<i64>) -> client_names::ClientNamesClients = clients;
+        Client / client => fn client(id: String) -> client::ClientClient = client;
+        ClientDuplicates / client_duplicates => fn client_duplicates(name: Option<String>, website: Option<String>, email_domains: Option<Vec<String>>, exclude_client_id: Option<String>) -> Vec<client_duplicates::ClientDuplicatesClientDuplicates> = client_duplicates;
+        ClientIndustries / client_industries => fn client_industries() -> Vec<client_industries::ClientIndustriesClientIndustries> = client_industries;
+        CreateClient / create_client => fn create_client(input: CreateClientInput) -> create_client::CreateClientCreateClient = create_client;
+        UpdateClient / update_client => fn update_client(id: String, input: update_client::UpdateClientInput) -> update_client::UpdateClientUpdateClient = update_client;
+        PauseClientAndClearIndustry / pause_client_and_clear_industry => fn pause_client_and_clear_industry(id: String) -> pause_client_and_clear_industry::PauseClientAndClearIndustryUpdateClient = update_client;
+        DeactivateClient / deactivate_client => fn deactivate_client(id: String, reason: String, details: Option<String>, archive: bool) -> deactivate_client::DeactivateClientDeactivateClient = deactivate_client;
+        ReactivateClient / reactivate_client => fn reactivate_client(id: String) -> reactivate_client::ReactivateClientReactivateClient = reactivate_client;
+        AddContact / add_contact => fn add_contact(client_id: String, input: add_contact::ContactInput) -> add_contact::AddContactAddContact = add_contact;
+        UpdateContact / update_contact => fn update_contact(id: String, input: update_contact::UpdateContactInput) -> update_contact::UpdateContactUpdateContact = update_contact;
+        ClearContactEmail / clear_contact_email => fn clear_contact_email(id: String, phone: Option<String>) -> clear_contact_email::ClearContactEmailUpdateContact = update_contact;
+        SetPrimaryContact / set_primary_contact => fn set_primary_contact(id: String) -> set_primary_contact::SetPrimaryContactSetPrimaryContact = set_primary_contact;
+    }
+
+    // A role has no default, so this one input cannot derive `Default`.
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "tests/graphql/operations.graphql",
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        extern_enums("Role", "ClientStatus")
+    )]
+    pub struct CreateUser;
+
+    impl TestApp {
+        /// Runs `CreateUser`.
+        pub async fn create_user(
+            &self,
+            caller: impl Into<Caller>,
+            input: create_user::CreateUserInput,
+        ) -> Outcome<create_user::CreateUserCreateUser> {
+            self.call::<CreateUser>(caller, create_user::Variables { input })
+                .await
+                .map(|data| data.create_user)
+        }
+    }
+
+    /// The create input most tests build.
+    pub use create_client::{ContactInput, CreateClientInput};
 }

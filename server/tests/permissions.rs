@@ -1,179 +1,237 @@
 //! The role matrix of DESIGN.md, operation by operation, for every caller: each role, no
-//! token and a forged token.
+//! token and a forged token. The operations come from the schema's root fields, so a new
+//! operation without an entry here fails the test instead of skipping it.
 
-use clientele::auth::Role;
-use serde_json::{Value, json};
+use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+use clientele::auth::{Permission, Role};
 use sqlx::PgPool;
 
-use crate::helpers::{Caller, EVERY_CALLER, PASSWORD, TestApp, contact};
+use crate::helpers::{
+    Caller, CreateClientInput, EVERY_CALLER, Failure, PASSWORD, Refused, TestApp, add_contact,
+    contact, create_user, update_client, update_contact,
+};
 
-/// Every GraphQL operation of the API so far.
+/// Who may run an operation.
 #[derive(Debug, Clone, Copy)]
-enum Op {
-    Login,
-    Me,
-    Users,
-    CreateUser,
-    Clients,
-    Client,
-    ClientDuplicates,
-    ClientIndustries,
-    CreateClient,
-    UpdateClient,
-    DeactivateClient,
-    ReactivateClient,
-    AddContact,
-    UpdateContact,
-    SetPrimaryContact,
+enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Anyone signed in.
+    SignedIn,
+    /// Roles holding this permission.
+    Needs(Permission),
 }
 
-const ALL_ROLES: &[Role] = &[Role::Admin, Role::Manager, Role::Recruiter, Role::Analyst];
-const ADMIN_MANAGER: &[Role] = &[Role::Admin, Role::Manager];
-const ADMIN: &[Role] = &[Role::Admin];
-
-impl Op {
-    const ALL: [Op; 15] = [
-        Op::Login,
-        Op::Me,
-        Op::Users,
-        Op::CreateUser,
-        Op::Clients,
-        Op::Client,
-        Op::ClientDuplicates,
-        Op::ClientIndustries,
-        Op::CreateClient,
-        Op::UpdateClient,
-        Op::DeactivateClient,
-        Op::ReactivateClient,
-        Op::AddContact,
-        Op::UpdateContact,
-        Op::SetPrimaryContact,
-    ];
-
-    /// Roles that may run it; `None` means anyone, signed in or not.
-    fn allowed(self) -> Option<&'static [Role]> {
-        match self {
-            Op::Login => None,
-            Op::Me
-            | Op::Users
-            | Op::Clients
-            | Op::Client
-            | Op::ClientDuplicates
-            | Op::ClientIndustries => Some(ALL_ROLES),
-            Op::CreateClient
-            | Op::UpdateClient
-            | Op::AddContact
-            | Op::UpdateContact
-            | Op::SetPrimaryContact => Some(ADMIN_MANAGER),
-            Op::CreateUser | Op::DeactivateClient | Op::ReactivateClient => Some(ADMIN),
+impl Access {
+    /// The error code `caller` should get (`None`: the call succeeds).
+    fn expected(self, caller: &Caller) -> Option<&'static str> {
+        match (caller, self) {
+            (Caller::BadToken, _) => Some("UNAUTHENTICATED"),
+            (_, Access::Public) => None,
+            (Caller::Anonymous, _) => Some("UNAUTHENTICATED"),
+            (Caller::As(_), Access::SignedIn) => None,
+            (Caller::As(role), Access::Needs(p)) if p.allows(*role) => None,
+            (Caller::As(_), Access::Needs(_)) => Some("FORBIDDEN"),
+            (Caller::Header(_), _) => unreachable!("not one of EVERY_CALLER"),
         }
     }
+}
 
-    fn query(self) -> &'static str {
-        match self {
-            Op::Login => {
-                "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
-            }
-            Op::Me => "{ me { id } }",
-            Op::Users => "{ users { id } }",
-            Op::CreateUser => "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
-            Op::Clients => "{ clients { pageInfo { total } } }",
-            Op::Client => "query($id: ID!) { client(id: $id) { id } }",
-            Op::ClientDuplicates => "{ clientDuplicates(name: \"Anything\") { score } }",
-            Op::ClientIndustries => "{ clientIndustries { name clients } }",
-            Op::CreateClient => {
-                "mutation($i: CreateClientInput!) { createClient(input: $i) { id } }"
-            }
-            Op::UpdateClient => {
-                "mutation($id: ID!) { updateClient(id: $id, input: { city: \"Paris\" }) { id } }"
-            }
-            Op::DeactivateClient => {
-                "mutation($id: ID!) { deactivateClient(id: $id, reason: \"Test\") { id } }"
-            }
-            Op::ReactivateClient => "mutation($id: ID!) { reactivateClient(id: $id) { id } }",
-            Op::AddContact => {
-                "mutation($id: ID!) { addContact(clientId: $id, input: { fullName: \"New Person\" }) { id } }"
-            }
-            Op::UpdateContact => {
-                "mutation($id: ID!) { updateContact(id: $id, input: { title: \"Boss\" }) { id } }"
-            }
-            Op::SetPrimaryContact => "mutation($id: ID!) { setPrimaryContact(id: $id) { id } }",
+/// The root fields of the published schema: ("query" | "mutation", name).
+fn root_fields() -> Vec<(&'static str, String)> {
+    let document =
+        async_graphql::parser::parse_schema(clientele::schema::sdl()).expect("the SDL parses");
+    let mut fields = Vec::new();
+    for definition in document.definitions {
+        let TypeSystemDefinition::Type(ty) = definition else {
+            continue;
+        };
+        let kind = match ty.node.name.node.as_str() {
+            "Query" => "query",
+            "Mutation" => "mutation",
+            "Subscription" => "subscription",
+            _ => continue,
+        };
+        if let TypeKind::Object(object) = &ty.node.kind {
+            fields.extend(
+                object
+                    .fields
+                    .iter()
+                    .map(|f| (kind, f.node.name.node.to_string())),
+            );
         }
     }
+    fields
+}
 
-    /// Fresh fixtures for one call, as the operation's variables.
-    async fn arrange(self, app: &TestApp, n: usize) -> Value {
-        let name = format!("Permission Client {n} {self:?}");
-        let client = || app.create_client(&name, json!([]));
-        match self {
-            Op::Login => json!({ "e": "analyst@test.local", "p": PASSWORD }),
-            Op::CreateUser => {
-                json!({ "i": { "email": format!("u{n}@test.local"), "fullName": "U", "role": "ANALYST", "password": "long-enough-pw" } })
-            }
-            Op::CreateClient => {
-                json!({ "i": { "name": format!("Created {n}"), "confirmNotDuplicate": true } })
-            }
-            Op::Client | Op::UpdateClient | Op::DeactivateClient | Op::AddContact => {
-                json!({ "id": client().await })
-            }
-            Op::ReactivateClient => {
-                let id = client().await;
-                sqlx::query("update clients set status = 'inactive' where id = $1::uuid")
-                    .bind(&id)
-                    .execute(&app.pool)
+/// A fresh client (with two contacts) for one call.
+async fn client_with_contacts(app: &TestApp, n: usize) -> (String, String) {
+    let id = app
+        .create_named_client(
+            &format!("Permission Client {n}"),
+            vec![
+                contact("A", &format!("a{n}@c.example"), true),
+                contact("B", &format!("b{n}@c.example"), false),
+            ],
+        )
+        .await;
+    let client = app.client(Role::Analyst, id.clone()).await.expect("client");
+    let second = client
+        .contacts
+        .into_iter()
+        .find(|c| !c.is_primary)
+        .map(|c| c.id)
+        .expect("a second contact");
+    (id, second)
+}
+
+/// Runs the root field `field` as `caller` with fresh fixtures; `None` when this test has
+/// no entry for the field.
+async fn attempt(
+    app: &TestApp,
+    field: &str,
+    caller: Caller,
+    n: usize,
+) -> Option<(Access, Result<(), Failure>)> {
+    use Access::{Needs, Public, SignedIn};
+    let (id, contact_id) = client_with_contacts(app, n).await;
+    let (access, outcome) = match field {
+        "login" => (
+            Public,
+            app.login(caller, "analyst@test.local".into(), PASSWORD.into())
+                .await
+                .map(drop),
+        ),
+        "me" => (SignedIn, app.me(caller).await.map(drop)),
+        "users" => (
+            Needs(Permission::Read),
+            app.users(caller, None, false).await.map(drop),
+        ),
+        "createUser" => {
+            let input = create_user::CreateUserInput {
+                email: format!("u{n}@test.local"),
+                full_name: "U".into(),
+                role: Role::Analyst,
+                password: "long-enough-pw".into(),
+            };
+            (
+                Needs(Permission::ManageUsers),
+                app.create_user(caller, input).await.map(drop),
+            )
+        }
+        "clients" => (
+            Needs(Permission::Read),
+            app.clients(caller, None, None, None, None).await.map(drop),
+        ),
+        "client" => (
+            Needs(Permission::Read),
+            app.client(caller, id).await.map(drop),
+        ),
+        "clientDuplicates" => (
+            Needs(Permission::Read),
+            app.client_duplicates(caller, Some("Anything".into()), None, None, None)
+                .await
+                .map(drop),
+        ),
+        "clientIndustries" => (
+            Needs(Permission::Read),
+            app.client_industries(caller).await.map(drop),
+        ),
+        "createClient" => {
+            let input = CreateClientInput {
+                name: format!("Created {n}"),
+                confirm_not_duplicate: true,
+                ..CreateClientInput::default()
+            };
+            (
+                Needs(Permission::ManageClients),
+                app.create_client(caller, input).await.map(drop),
+            )
+        }
+        "updateClient" => {
+            let input = update_client::UpdateClientInput {
+                city: Some("Paris".into()),
+                ..update_client::UpdateClientInput::default()
+            };
+            (
+                Needs(Permission::ManageClients),
+                app.update_client(caller, id, input).await.map(drop),
+            )
+        }
+        "deactivateClient" => (
+            Needs(Permission::DeactivateClients),
+            app.deactivate_client(caller, id, "Test".into(), None, false)
+                .await
+                .map(drop),
+        ),
+        "reactivateClient" => {
+            app.deactivate_client(Role::Admin, id.clone(), "Test".into(), None, false)
+                .await
+                .expect("deactivated first");
+            (
+                Needs(Permission::DeactivateClients),
+                app.reactivate_client(caller, id).await.map(drop),
+            )
+        }
+        "addContact" => {
+            let input = add_contact::ContactInput {
+                full_name: "New Person".into(),
+                ..add_contact::ContactInput::default()
+            };
+            (
+                Needs(Permission::ManageClients),
+                app.add_contact(caller, id, input).await.map(drop),
+            )
+        }
+        "updateContact" => {
+            let input = update_contact::UpdateContactInput {
+                title: Some("Boss".into()),
+                ..update_contact::UpdateContactInput::default()
+            };
+            (
+                Needs(Permission::ManageClients),
+                app.update_contact(caller, contact_id, input)
                     .await
-                    .expect("deactivating");
-                json!({ "id": id })
-            }
-            Op::UpdateContact | Op::SetPrimaryContact => {
-                let id = app
-                    .create_client(
-                        &format!("Contact Client {n} {:?}", self),
-                        json!([
-                            contact("A", &format!("a{n}@c.example"), true),
-                            contact("B", &format!("b{n}@c.example"), false)
-                        ]),
-                    )
-                    .await;
-                let contact: String = sqlx::query_scalar("select id::text from client_contacts where client_id = $1::uuid and not is_primary")
-                    .bind(&id)
-                    .fetch_one(&app.pool)
-                    .await
-                    .expect("contact");
-                json!({ "id": contact })
-            }
-            Op::Me | Op::Users | Op::Clients | Op::ClientDuplicates | Op::ClientIndustries => {
-                json!({})
-            }
+                    .map(drop),
+            )
         }
-    }
+        "setPrimaryContact" => (
+            Needs(Permission::ManageClients),
+            app.set_primary_contact(caller, contact_id).await.map(drop),
+        ),
+        _ => return None,
+    };
+    Some((access, outcome))
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
-async fn every_operation_enforces_the_role_matrix_for_every_caller(pool: PgPool) {
+async fn every_operation_of_the_schema_enforces_the_role_matrix_for_every_caller(pool: PgPool) {
     let app = TestApp::new(pool).await;
+    let fields = root_fields();
+    assert!(fields.len() >= 15, "the schema lost operations: {fields:?}");
+    let mut missing = Vec::new();
     let mut failures = Vec::new();
     let mut n = 0;
-    for op in Op::ALL {
+    for (kind, field) in &fields {
         for caller in EVERY_CALLER {
             n += 1;
-            let variables = op.arrange(&app, n).await;
-            let response = app.gql(caller, op.query(), variables).await;
-            let expected = match (caller, op.allowed()) {
-                (Caller::BadToken, _) => Some("UNAUTHENTICATED"),
-                (_, None) => None,
-                (Caller::Anonymous, Some(_)) => Some("UNAUTHENTICATED"),
-                (Caller::As(role), Some(roles)) if roles.contains(&role) => None,
-                (Caller::As(_), Some(_)) => Some("FORBIDDEN"),
+            let Some((access, outcome)) = attempt(&app, field, caller.clone(), n).await else {
+                missing.push(format!("{kind} {field}"));
+                break;
             };
-            if response.code() != expected {
+            let got = outcome.err().map(|f| f.code.unwrap_or_default());
+            let expected = access.expected(&caller);
+            if got.as_deref() != expected {
                 failures.push(format!(
-                    "{op:?} as {caller:?}: expected {expected:?}, got {:#}",
-                    response.body
+                    "{field} as {caller:?}: expected {expected:?}, got {got:?}"
                 ));
             }
         }
     }
+    assert!(
+        missing.is_empty(),
+        "root fields with no entry in the permission test: {missing:?}"
+    );
     assert!(
         failures.is_empty(),
         "{} of {n} calls broke the matrix:\n{}",
@@ -185,18 +243,14 @@ async fn every_operation_enforces_the_role_matrix_for_every_caller(pool: PgPool)
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn a_refused_mutation_changes_nothing(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let id = app.create_client("Untouchable", json!([])).await;
+    let id = app.create_named_client("Untouchable", vec![]).await;
     for role in [Role::Manager, Role::Recruiter, Role::Analyst] {
-        app.gql(role, Op::DeactivateClient.query(), json!({ "id": id }))
+        app.deactivate_client(role, id.clone(), "Test".into(), None, false)
             .await
-            .assert_code("FORBIDDEN");
+            .refused("FORBIDDEN");
     }
-    let status: String = sqlx::query_scalar("select status from clients where id = $1::uuid")
-        .bind(&id)
-        .fetch_one(&app.pool)
-        .await
-        .expect("status");
-    assert_eq!(status, "active");
+    let client = app.client(Role::Analyst, id).await.expect("client");
+    assert_eq!(client.status, clientele_core::ClientStatus::Active);
     let audits: i64 =
         sqlx::query_scalar("select count(*) from audit_log where action = 'client.deactivated'")
             .fetch_one(&app.pool)

@@ -9,7 +9,7 @@ use clientele::auth::Role;
 use serde_json::json;
 use sqlx::PgPool;
 
-use crate::helpers::TestApp;
+use crate::helpers::{Refused, TestApp};
 
 #[sqlx::test(migrations = false)]
 async fn migrations_go_up_down_and_up_again(pool: PgPool) {
@@ -59,7 +59,7 @@ async fn migrations_go_up_down_and_up_again(pool: PgPool) {
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn the_database_enforces_the_seed_constraints(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let client = app.create_client("Constraint Co", json!([])).await;
+    let client = app.create_named_client("Constraint Co", vec![]).await;
     let admin = app.users[&Role::Admin];
     let violations = [
         (
@@ -116,7 +116,7 @@ async fn the_database_enforces_the_seed_constraints(pool: PgPool) {
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn finalized_feedback_never_changes(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let client = app.create_client("Feedback Co", json!([])).await;
+    let client = app.create_named_client("Feedback Co", vec![]).await;
     let manager = app.users[&Role::Manager];
     let id: uuid::Uuid = sqlx::query_scalar(
         "insert into client_feedback (client_id, feedback_period, feedback_date, responsiveness_rating, communication_rating, requirements_clarity_rating, decision_speed_rating, overall_satisfaction, submitted_by, is_finalized, finalized_by, finalized_at) values ($1::uuid, '2026-Q3', current_date, 4, 4, 4, 4, 4, $2, true, $2, now()) returning id",
@@ -145,7 +145,7 @@ async fn finalized_feedback_never_changes(pool: PgPool) {
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn schema_graphql_matches_the_code(_pool: PgPool) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema.graphql");
-    let generated = clientele::graphql::sdl();
+    let generated = clientele::schema::sdl();
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
@@ -229,35 +229,41 @@ fn url_encode(text: &str) -> String {
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn abusive_queries_are_rejected_with_a_clear_error(pool: PgPool) {
+    // Raw documents on purpose: these are not operations the API offers but what an
+    // analyst might type.
     let app = TestApp::new(pool).await;
     let fields = "id name clientCode status industry website city country accountManager { id fullName email } createdBy { id fullName } contacts { id fullName email phone } primaryContact { id fullName }";
     let aliases: String = (0..4)
         .map(|i| format!("a{i}: clients(limit: 100) {{ items {{ {fields} }} }} "))
         .collect();
-    let response = app
-        .gql(Role::Analyst, &format!("{{ {aliases} }}"), json!({}))
+    let too_complex = app
+        .post(
+            Role::Analyst,
+            &json!({ "query": format!("{{ {aliases} }}") }),
+        )
         .await;
-    response.assert_code("VALIDATION");
-    assert!(
-        response.message().contains("too complex"),
-        "{}",
-        response.message()
-    );
+    assert_eq!(too_complex["errors"][0]["extensions"]["code"], "VALIDATION");
+    let message = too_complex["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("too complex"), "{message}");
 
     let garbage = app
-        .gql(Role::Analyst, "{ clients { items { nope } } }", json!({}))
+        .post(
+            Role::Analyst,
+            &json!({ "query": "{ clients { items { nope } } }" }),
+        )
         .await;
-    garbage.assert_code("VALIDATION");
+    assert_eq!(garbage["errors"][0]["extensions"]["code"], "VALIDATION");
 
     let introspection = app
-        .gql(
+        .post(
             Role::Analyst,
-            "{ __schema { queryType { name } } }",
-            json!({}),
+            &json!({ "query": "{ __schema { queryType { name } } }" }),
         )
         .await;
     assert_eq!(
-        introspection.data()["__schema"]["queryType"]["name"],
+        introspection["data"]["__schema"]["queryType"]["name"],
         "Query"
     );
 }
@@ -265,17 +271,14 @@ async fn abusive_queries_are_rejected_with_a_clear_error(pool: PgPool) {
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn an_unknown_id_is_not_found_and_a_malformed_one_is_invalid(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let query = "query($id: ID!) { client(id: $id) { id } }";
-    app.gql(
-        Role::Analyst,
-        query,
-        json!({ "id": uuid::Uuid::new_v4().to_string() }),
-    )
-    .await
-    .assert_code("NOT_FOUND");
-    let bad = app.gql(Role::Analyst, query, json!({ "id": "42" })).await;
-    bad.assert_code("VALIDATION");
-    assert_eq!(bad.fields()["id"], "is not a valid id");
+    app.client(Role::Analyst, uuid::Uuid::new_v4().to_string())
+        .await
+        .refused("NOT_FOUND");
+    let bad = app
+        .client(Role::Analyst, "42".into())
+        .await
+        .refused("VALIDATION");
+    assert_eq!(bad.field("id"), Some("is not a valid id"));
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]

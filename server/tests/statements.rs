@@ -6,10 +6,9 @@
 mod helpers;
 
 use clientele::{auth::Role, telemetry::SqlStatementCounter};
-use serde_json::json;
 use sqlx::PgPool;
 
-use helpers::TestApp;
+use helpers::{TestApp, clients::ClientSort};
 
 /// Runs `f` and returns the SQL statements it issued (their summaries).
 async fn statements_of<F: std::future::Future>(
@@ -32,34 +31,25 @@ async fn listing_100_clients_with_relations_takes_a_fixed_number_of_statements(p
     clientele::demo::seed_volume(&app.pool, 100)
         .await
         .expect("volume");
-    let query = "query($limit: Int) { clients(limit: $limit, sort: NAME_ASC) { items { name accountManager { fullName } createdBy { email } contacts { fullName email } primaryContact { fullName } } pageInfo { total } } }";
+    let list = |limit: i64| {
+        app.clients(
+            Role::Analyst,
+            None,
+            Some(ClientSort::NAME_ASC),
+            None,
+            Some(limit),
+        )
+    };
 
-    let (small, small_statements) = statements_of(
-        &counter,
-        app.gql(Role::Analyst, query, json!({ "limit": 10 })),
-    )
-    .await;
-    let (large, large_statements) = statements_of(
-        &counter,
-        app.gql(Role::Analyst, query, json!({ "limit": 100 })),
-    )
-    .await;
-    assert_eq!(
-        small.data()["clients"]["items"].as_array().map(Vec::len),
-        Some(10)
-    );
-    let items = large.data()["clients"]["items"].as_array().expect("items");
+    let (small, small_statements) = statements_of(&counter, list(10)).await;
+    let (large, large_statements) = statements_of(&counter, list(100)).await;
+    assert_eq!(small.expect("a page of 10").items.len(), 10);
+    let items = large.expect("a page of 100").items;
     assert_eq!(items.len(), 100);
-    assert!(
-        items
-            .iter()
-            .all(|c| !c["contacts"].as_array().expect("contacts").is_empty())
-    );
-    assert!(
-        items
-            .iter()
-            .all(|c| c["accountManager"]["fullName"].is_string())
-    );
+    assert!(items.iter().all(|c| !c.contacts.is_empty()));
+    assert!(items.iter().all(|c| c.account_manager.is_some()));
+    assert!(items.iter().all(|c| c.created_by.is_some()));
+    assert!(items.iter().all(|c| c.primary_contact.is_some()));
     // session lookup, page, counts, contacts (one batch), users (one batch)
     assert_eq!(
         large_statements.len(),

@@ -54,7 +54,7 @@ fn SignedIn() -> impl IntoView {
             view! { <Redirect path=to/> }.into_any()
         }
         Some(user) => {
-            let role = user.role.to_lowercase();
+            let role = user.role.as_str();
             let sign_out = sign_out.clone();
             view! {
                 <header class="topbar">

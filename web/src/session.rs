@@ -1,6 +1,7 @@
 //! The signed-in user, kept in the browser session (sessionStorage), provided to every
 //! page by context.
 
+use clientele_core::{Permission, Role};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -15,8 +16,8 @@ pub struct CurrentUser {
     pub full_name: String,
     /// Email.
     pub email: String,
-    /// `ADMIN`, `MANAGER`, `RECRUITER` or `ANALYST`.
-    pub role: String,
+    /// What they may do.
+    pub role: Role,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -106,18 +107,10 @@ impl Session {
         self.user.set(None);
     }
 
-    fn role_is(&self, roles: &[&str]) -> bool {
+    /// Whether the signed-in user's role holds `permission`, by the server's own role
+    /// matrix (reactive). The server still decides; this only hides what would be refused.
+    pub fn may(&self, permission: Permission) -> bool {
         self.user
-            .with(|u| u.as_ref().is_some_and(|u| roles.contains(&u.role.as_str())))
-    }
-
-    /// Admins and managers create and edit clients (reactive).
-    pub fn can_manage_clients(&self) -> bool {
-        self.role_is(&["ADMIN", "MANAGER"])
-    }
-
-    /// Only admins deactivate and reactivate clients (reactive).
-    pub fn can_deactivate(&self) -> bool {
-        self.role_is(&["ADMIN"])
+            .with(|u| u.as_ref().is_some_and(|u| permission.allows(u.role)))
     }
 }

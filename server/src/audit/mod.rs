@@ -48,3 +48,13 @@ pub async fn record<B: Serialize, A: Serialize>(
     .await?;
     Ok(())
 }
+
+/// Serialises an enum field of an audited record in its stored spelling (`on-hold`), so
+/// the before/after snapshots read like the row they copy.
+pub fn stored_spelling<T, S>(value: &T, serializer: S) -> Result<S::Ok, S::Error>
+where
+    T: Copy + Into<&'static str>,
+    S: serde::Serializer,
+{
+    serializer.serialize_str((*value).into())
+}

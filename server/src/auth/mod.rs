@@ -1,15 +1,14 @@
 //! Who may do what. Sessions are JWTs ([`JwtKeys`]); passwords are argon2 hashes
 //! ([`password`]); every resolver that needs a role is guarded by [`Allowed`], which reads
-//! the role matrix of [`Permission`].
+//! the role matrix of [`Permission`] (in `clientele_core`, shared with the web app).
 
 mod guard;
 mod jwt;
 pub mod password;
-mod role;
 
+pub use clientele_core::{Permission, Role};
 pub use guard::{Allowed, Authenticated, viewer};
 pub use jwt::{Claims, JwtKeys};
-pub use role::{Permission, Role};
 
 /// The signed-in caller of a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,12 +3,13 @@
 
 use std::collections::HashMap;
 
-use async_graphql::Enum;
-use sqlx::PgPool;
+use async_graphql::{ComplexObject, Enum, SimpleObject};
+use clientele_core::values::is_public_email_domain;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{model::Client, sql};
-use crate::{error::ApiResult, values::is_public_email_domain};
+use crate::error::ApiResult;
 
 /// Lowest name similarity (0–1, trigrams of normalised names) that counts as a likely duplicate.
 pub const NAME_SIMILARITY_THRESHOLD: f64 = 0.6;
@@ -27,17 +28,41 @@ pub enum DuplicateReason {
     SameEmailDomain,
 }
 
-/// A likely duplicate of the input.
-#[derive(Debug, Clone)]
+/// A likely duplicate of a client being created or renamed.
+#[derive(Debug, Clone, SimpleObject)]
+#[graphql(name = "DuplicateMatch", complex)]
 pub struct DuplicateCandidate {
     /// The existing client.
     pub client: Client,
-    /// 0–1, higher is more likely the same company.
+    /// 0–1; 1 means the same name once case, punctuation and legal suffixes are ignored.
     pub score: f64,
-    /// Every reason that matched.
+    /// Every reason it matched.
     pub reasons: Vec<DuplicateReason>,
-    /// The shared domains, if any.
+    /// Shared website or email domains.
     pub domains: Vec<String>,
+}
+
+#[ComplexObject]
+impl DuplicateCandidate {
+    /// The reasons in words, for the "possible duplicate" alert.
+    async fn explanation(&self) -> String {
+        let parts: Vec<String> = self
+            .reasons
+            .iter()
+            .map(|reason| match reason {
+                DuplicateReason::SimilarName => {
+                    format!("similar name ({:.0}% alike)", self.score * 100.0)
+                }
+                DuplicateReason::SameWebsiteDomain => {
+                    format!("same website domain ({})", self.domains.join(", "))
+                }
+                DuplicateReason::SameEmailDomain => {
+                    format!("a contact's email at {}", self.domains.join(", "))
+                }
+            })
+            .collect();
+        parts.join("; ")
+    }
 }
 
 /// What to compare against.
@@ -54,7 +79,10 @@ pub struct DuplicateQuery {
 }
 
 /// Likely duplicates, most likely first.
-pub async fn find(pool: &PgPool, query: &DuplicateQuery) -> ApiResult<Vec<DuplicateCandidate>> {
+pub async fn find(
+    db: &mut PgConnection,
+    query: &DuplicateQuery,
+) -> ApiResult<Vec<DuplicateCandidate>> {
     let mut found: HashMap<Uuid, (f64, Vec<DuplicateReason>, Vec<String>)> = HashMap::new();
     if let Some(name) = query
         .name
@@ -62,7 +90,9 @@ pub async fn find(pool: &PgPool, query: &DuplicateQuery) -> ApiResult<Vec<Duplic
         .map(str::trim)
         .filter(|n| !n.is_empty())
     {
-        for m in sql::similar_names(pool, name, NAME_SIMILARITY_THRESHOLD, query.exclude).await? {
+        for m in
+            sql::similar_names(&mut *db, name, NAME_SIMILARITY_THRESHOLD, query.exclude).await?
+        {
             let entry = found.entry(m.client_id).or_default();
             entry.0 = entry.0.max(m.score);
             entry.1.push(DuplicateReason::SimilarName);
@@ -78,7 +108,7 @@ pub async fn find(pool: &PgPool, query: &DuplicateQuery) -> ApiResult<Vec<Duplic
     domains.sort();
     domains.dedup();
     if !domains.is_empty() {
-        for m in sql::shared_domains(pool, &domains, query.exclude).await? {
+        for m in sql::shared_domains(&mut *db, &domains, query.exclude).await? {
             let entry = found.entry(m.client_id).or_default();
             entry.0 = entry.0.max(SHARED_DOMAIN_SCORE);
             let reason = if m.source == "website" {
@@ -98,7 +128,7 @@ pub async fn find(pool: &PgPool, query: &DuplicateQuery) -> ApiResult<Vec<Duplic
         return Ok(Vec::new());
     }
     let ids: Vec<Uuid> = found.keys().copied().collect();
-    let mut candidates: Vec<DuplicateCandidate> = sql::clients_by_ids(pool, &ids)
+    let mut candidates: Vec<DuplicateCandidate> = sql::clients_by_ids(&mut *db, &ids)
         .await?
         .into_iter()
         .filter_map(|client| {

@@ -1,95 +1,42 @@
 //! Clients over GraphQL: the list, one client, duplicate checks, create, update,
-//! deactivate and reactivate. Resolvers parse input and call the service.
+//! deactivate and reactivate. Resolvers turn input into domain types, open the
+//! transaction, call the service and commit.
 
-use async_graphql::{
-    ComplexObject, Context, ID, InputObject, MaybeUndefined, Object, SimpleObject,
-};
-use chrono::{DateTime, Utc};
-use uuid::Uuid;
+use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
+use clientele_core::Website;
 
 use super::{
-    duplicates::{self, DuplicateCandidate, DuplicateQuery, DuplicateReason},
-    model::{Client, ClientPatch, ClientSort, ClientStatus, NewClient, ProfileFields},
+    Client, ClientFilter, ClientPatch, ClientSort, CreateClientInput, Deactivation,
+    DuplicateCandidate, DuplicateQuery, IndustryCount, ListFilter, NewClient, StatusSummary,
     service,
-    sql::ListFilter,
 };
 use crate::{
     auth::{Allowed, Permission, viewer},
-    contacts::{graphql::ContactInput, model::Contact},
+    contacts::Contact,
     error::{ApiResult, AppError},
     graphql::{
-        Loader,
+        loader,
         loaders::{ContactsByClient, UserById},
         page::{DEFAULT_LIMIT, PageInfo, PageRequest},
+        parse_id,
+        scalars::optional_uuid,
         state,
     },
     users::User,
-    values::Website,
 };
 
-/// Parses an `ID` holding a UUID; `field` names the argument in the error.
-pub fn parse_id(id: &ID, field: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| AppError::invalid(field, "is not a valid id"))
-}
-
-#[Object]
+#[ComplexObject]
 impl Client {
-    /// Unique id.
-    async fn id(&self) -> ID {
-        ID(self.id.to_string())
-    }
-    /// Human-friendly code, `CLT-YYYY-NNNN`.
-    async fn client_code(&self) -> &str {
-        &self.client_code
-    }
-    /// Company name.
-    async fn name(&self) -> &str {
-        &self.name
-    }
-    /// Industry.
-    async fn industry(&self) -> Option<&str> {
-        self.industry.as_deref()
-    }
-    /// Website URL.
-    async fn website(&self) -> Option<&str> {
-        self.website.as_deref()
-    }
-    /// Street address.
-    async fn address(&self) -> Option<&str> {
-        self.address.as_deref()
-    }
-    /// City.
-    async fn city(&self) -> Option<&str> {
-        self.city.as_deref()
-    }
-    /// State or region.
-    async fn state(&self) -> Option<&str> {
-        self.state.as_deref()
-    }
-    /// Country.
-    async fn country(&self) -> Option<&str> {
-        self.country.as_deref()
-    }
-    /// Postal code.
-    async fn postal_code(&self) -> Option<&str> {
-        self.postal_code.as_deref()
-    }
-    /// Where the client stands.
-    async fn status(&self) -> ClientStatus {
-        self.status
-    }
     /// The manager or admin who looks after the account.
     async fn account_manager(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
         match self.account_manager_id {
-            Some(id) => ctx.data_unchecked::<Loader>().load_one(UserById(id)).await,
+            Some(id) => loader(ctx).load_one(UserById(id)).await,
             None => Ok(None),
         }
     }
     /// Who created the client.
     async fn created_by(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
-        ctx.data_unchecked::<Loader>()
-            .load_one(UserById(self.created_by))
-            .await
+        loader(ctx).load_one(UserById(self.created_by)).await
     }
     /// Contact persons, primary first; inactive ones only when asked.
     async fn contacts(
@@ -97,58 +44,21 @@ impl Client {
         ctx: &Context<'_>,
         #[graphql(default = false)] include_inactive: bool,
     ) -> ApiResult<Vec<Contact>> {
-        let all = ctx
-            .data_unchecked::<Loader>()
-            .load_one(ContactsByClient(self.id))
-            .await?
-            .unwrap_or_default();
+        let all = loader(ctx).load_one(ContactsByClient(self.id)).await?;
         Ok(all
+            .unwrap_or_default()
             .into_iter()
             .filter(|c| include_inactive || c.is_active)
             .collect())
     }
     /// The active primary contact, if there is one.
     async fn primary_contact(&self, ctx: &Context<'_>) -> ApiResult<Option<Contact>> {
-        let all = ctx
-            .data_unchecked::<Loader>()
-            .load_one(ContactsByClient(self.id))
-            .await?
-            .unwrap_or_default();
-        Ok(all.into_iter().find(|c| c.is_primary && c.is_active))
+        let all = loader(ctx).load_one(ContactsByClient(self.id)).await?;
+        Ok(all
+            .unwrap_or_default()
+            .into_iter()
+            .find(|c| c.is_primary && c.is_active))
     }
-    /// When the client was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.created_at
-    }
-    /// When the client last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.updated_at
-    }
-    /// When the client was deactivated (null while active).
-    async fn deactivated_at(&self) -> Option<DateTime<Utc>> {
-        self.deactivated_at
-    }
-    /// Why it was deactivated.
-    async fn deactivation_reason(&self) -> Option<&str> {
-        self.deactivation_reason.as_deref()
-    }
-    /// More about why it was deactivated.
-    async fn deactivation_details(&self) -> Option<&str> {
-        self.deactivation_details.as_deref()
-    }
-}
-
-/// Clients per status, for the list's sidebar. Counts honour every filter but the status one.
-#[derive(SimpleObject)]
-pub struct StatusSummary {
-    /// Active clients.
-    active: i64,
-    /// Inactive clients.
-    inactive: i64,
-    /// Clients on hold.
-    on_hold: i64,
-    /// Archived clients.
-    archived: i64,
 }
 
 /// A page of clients.
@@ -160,75 +70,6 @@ pub struct ClientPage {
     page_info: PageInfo,
     /// Clients per status.
     summary: StatusSummary,
-}
-
-/// Which clients to list.
-#[derive(InputObject, Default)]
-pub struct ClientFilter {
-    /// Only these statuses.
-    status: Option<Vec<ClientStatus>>,
-    /// Only this industry (any case).
-    industry: Option<String>,
-    /// Only clients of this account manager.
-    account_manager_id: Option<ID>,
-    /// Partial, case-insensitive match on name, client code or an active contact's name.
-    search: Option<String>,
-}
-
-/// An industry in use and its number of clients.
-#[derive(SimpleObject)]
-pub struct IndustryCount {
-    /// The industry as written on the clients.
-    name: String,
-    /// Clients in it, whatever their status.
-    clients: i64,
-}
-
-/// A likely duplicate of a client being created or renamed.
-#[derive(SimpleObject)]
-#[graphql(complex)]
-pub struct DuplicateMatch {
-    /// The existing client.
-    client: Client,
-    /// 0–1; 1 means the same name once case, punctuation and legal suffixes are ignored.
-    score: f64,
-    /// Every reason it matched.
-    reasons: Vec<DuplicateReason>,
-    /// Shared website or email domains.
-    domains: Vec<String>,
-}
-
-#[ComplexObject]
-impl DuplicateMatch {
-    /// The reasons in words, for the "possible duplicate" alert.
-    async fn explanation(&self) -> String {
-        let mut parts = Vec::new();
-        for reason in &self.reasons {
-            parts.push(match reason {
-                DuplicateReason::SimilarName => {
-                    format!("similar name ({:.0}% alike)", self.score * 100.0)
-                }
-                DuplicateReason::SameWebsiteDomain => {
-                    format!("same website domain ({})", self.domains.join(", "))
-                }
-                DuplicateReason::SameEmailDomain => {
-                    format!("a contact's email at {}", self.domains.join(", "))
-                }
-            });
-        }
-        parts.join("; ")
-    }
-}
-
-impl From<DuplicateCandidate> for DuplicateMatch {
-    fn from(c: DuplicateCandidate) -> Self {
-        Self {
-            client: c.client,
-            score: c.score,
-            reasons: c.reasons,
-            domains: c.domains,
-        }
-    }
 }
 
 /// Client queries.
@@ -255,54 +96,27 @@ impl ClientsQuery {
         limit: Option<i32>,
     ) -> ApiResult<ClientPage> {
         let page = PageRequest::parse(page.unwrap_or(1), limit.unwrap_or(DEFAULT_LIMIT as i32))?;
-        let filter = filter.unwrap_or_default();
-        let search = filter
-            .search
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty());
-        let order = match (sort, &search) {
+        let filter = ListFilter::try_from(filter.unwrap_or_default())?;
+        let order = match (sort, &filter.search) {
             (Some(sort), _) => sort,
             (None, Some(_)) => ClientSort::Relevance,
             (None, None) => ClientSort::NameAsc,
         };
-        let filter = ListFilter {
-            statuses: filter.status,
-            industry: filter
-                .industry
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty()),
-            account_manager_id: filter
-                .account_manager_id
-                .as_ref()
-                .map(|id| parse_id(id, "filter.accountManagerId"))
-                .transpose()?,
-            search,
-        };
-        let list = service::list(&state(ctx).pool, filter, order, page).await?;
+        let mut db = state(ctx).pool.acquire().await?;
+        let list = service::list(&mut db, &filter, order, page).await?;
+        drop(db);
         prime_relations(ctx, &list.items).await?;
         Ok(ClientPage {
             items: list.items,
             page_info: page.info(list.counts.total),
-            summary: StatusSummary {
-                active: list.counts.active,
-                inactive: list.counts.inactive,
-                on_hold: list.counts.on_hold,
-                archived: list.counts.archived,
-            },
+            summary: list.counts.summary,
         })
     }
 
     /// Industries in use, by name, for filters.
     #[graphql(guard = "Allowed(Permission::Read)")]
     async fn client_industries(&self, ctx: &Context<'_>) -> ApiResult<Vec<IndustryCount>> {
-        let industries = service::industries(&state(ctx).pool).await?;
-        Ok(industries
-            .into_iter()
-            .map(|i| IndustryCount {
-                name: i.industry,
-                clients: i.count,
-            })
-            .collect())
+        service::industries(&state(ctx).pool).await
     }
 
     /// One client.
@@ -322,27 +136,21 @@ impl ClientsQuery {
         website: Option<String>,
         #[graphql(default)] email_domains: Option<Vec<String>>,
         #[graphql(desc = "Leave this client out (when editing it).")] exclude_client_id: Option<ID>,
-    ) -> ApiResult<Vec<DuplicateMatch>> {
-        let website_domain = match website.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
-            Some(raw) => Some(
-                Website::parse(raw)
-                    .map_err(|m| AppError::invalid("website", m))?
-                    .domain()
-                    .to_owned(),
-            ),
-            None => None,
-        };
+    ) -> ApiResult<Vec<DuplicateCandidate>> {
+        let website = website.as_deref().map(str::trim).filter(|w| !w.is_empty());
         let query = DuplicateQuery {
             name,
-            website_domain,
+            website_domain: website
+                .map(Website::parse)
+                .transpose()
+                .map_err(|m| AppError::invalid("website", m))?
+                .map(|site| site.domain().to_owned()),
             email_domains: email_domains.unwrap_or_default(),
-            exclude: exclude_client_id
-                .as_ref()
-                .map(|id| parse_id(id, "excludeClientId"))
-                .transpose()?,
+            exclude: optional_uuid(exclude_client_id.as_ref())
+                .map_err(|m| AppError::invalid("excludeClientId", m))?,
         };
-        let found = duplicates::find(&state(ctx).pool, &query).await?;
-        Ok(found.into_iter().map(Into::into).collect())
+        let mut db = state(ctx).pool.acquire().await?;
+        service::duplicates(&mut db, &query).await
     }
 }
 
@@ -350,10 +158,9 @@ impl ClientsQuery {
 /// resolvers find it in the request's DataLoader cache: a fixed number of statements per
 /// list whatever its length.
 async fn prime_relations(ctx: &Context<'_>, clients: &[Client]) -> ApiResult<()> {
-    let loader = ctx.data_unchecked::<Loader>();
     let items = ctx.look_ahead().field("items");
     if items.field("contacts").exists() || items.field("primaryContact").exists() {
-        loader
+        loader(ctx)
             .load_many(clients.iter().map(|c| ContactsByClient(c.id)))
             .await?;
     }
@@ -370,68 +177,9 @@ async fn prime_relations(ctx: &Context<'_>, clients: &[Client]) -> ApiResult<()>
         users.extend(clients.iter().map(|c| UserById(c.created_by)));
     }
     if !users.is_empty() {
-        loader.load_many(users).await?;
+        loader(ctx).load_many(users).await?;
     }
     Ok(())
-}
-
-/// A new client.
-#[derive(InputObject)]
-pub struct CreateClientInput {
-    /// Company name (required, up to 200 characters).
-    name: String,
-    /// Industry.
-    industry: Option<String>,
-    /// Website; `acme.com` is read as `https://acme.com`.
-    website: Option<String>,
-    /// Street address.
-    address: Option<String>,
-    /// City.
-    city: Option<String>,
-    /// State or region.
-    state: Option<String>,
-    /// Country.
-    country: Option<String>,
-    /// Postal code.
-    postal_code: Option<String>,
-    /// Initial status: ACTIVE (default) or ON_HOLD.
-    status: Option<ClientStatus>,
-    /// An active manager or admin.
-    account_manager_id: Option<ID>,
-    /// Contact persons; when any are given, exactly one has `isPrimary: true`.
-    #[graphql(default)]
-    contacts: Vec<ContactInput>,
-    /// Create even though likely duplicates exist (after the caller has seen them).
-    #[graphql(default = false)]
-    confirm_not_duplicate: bool,
-}
-
-/// Changes to a client; omitted fields stay as they are, `null` clears an optional one.
-#[derive(InputObject, Default)]
-pub struct UpdateClientInput {
-    /// Company name.
-    name: Option<String>,
-    /// Industry.
-    industry: MaybeUndefined<String>,
-    /// Website.
-    website: MaybeUndefined<String>,
-    /// Street address.
-    address: MaybeUndefined<String>,
-    /// City.
-    city: MaybeUndefined<String>,
-    /// State or region.
-    state: MaybeUndefined<String>,
-    /// Country.
-    country: MaybeUndefined<String>,
-    /// Postal code.
-    postal_code: MaybeUndefined<String>,
-    /// An active manager or admin, or null for none.
-    account_manager_id: MaybeUndefined<ID>,
-    /// ACTIVE or ON_HOLD (deactivation has its own mutation).
-    status: Option<ClientStatus>,
-    /// Go ahead even if the new name or website looks like another client's.
-    #[graphql(default = false)]
-    confirm_not_duplicate: bool,
 }
 
 /// Client mutations.
@@ -449,28 +197,10 @@ impl ClientsMutation {
         input: CreateClientInput,
     ) -> ApiResult<Client> {
         let viewer = viewer(ctx)?;
-        let account_manager_id = input
-            .account_manager_id
-            .as_ref()
-            .map(|id| parse_id(id, "accountManagerId"))
-            .transpose()?;
-        let new = NewClient::parse(
-            ProfileFields {
-                name: &input.name,
-                industry: input.industry.as_deref(),
-                website: input.website.as_deref(),
-                address: input.address.as_deref(),
-                city: input.city.as_deref(),
-                state: input.state.as_deref(),
-                country: input.country.as_deref(),
-                postal_code: input.postal_code.as_deref(),
-                account_manager_id,
-            },
-            input.status,
-            input.contacts.into_iter().map(Into::into).collect(),
-            input.confirm_not_duplicate,
-        )?;
-        let (client, _contacts) = service::create(&state(ctx).pool, viewer, new).await?;
+        let new = NewClient::try_from(&input)?;
+        let mut tx = state(ctx).pool.begin().await?;
+        let (client, _contacts) = service::create(&mut tx, viewer, &new).await?;
+        tx.commit().await?;
         Ok(client)
     }
 
@@ -480,28 +210,14 @@ impl ClientsMutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        input: UpdateClientInput,
+        input: ClientPatch,
     ) -> ApiResult<Client> {
         let viewer = viewer(ctx)?;
-        let account_manager_id = match &input.account_manager_id {
-            MaybeUndefined::Undefined => MaybeUndefined::Undefined,
-            MaybeUndefined::Null => MaybeUndefined::Null,
-            MaybeUndefined::Value(id) => MaybeUndefined::Value(parse_id(id, "accountManagerId")?),
-        };
-        let patch = ClientPatch {
-            name: input.name,
-            industry: input.industry,
-            website: input.website,
-            address: input.address,
-            city: input.city,
-            state: input.state,
-            country: input.country,
-            postal_code: input.postal_code,
-            account_manager_id,
-            status: input.status,
-            confirm_not_duplicate: input.confirm_not_duplicate,
-        };
-        service::update(&state(ctx).pool, viewer, parse_id(&id, "id")?, patch).await
+        let id = parse_id(&id, "id")?;
+        let mut tx = state(ctx).pool.begin().await?;
+        let client = service::update(&mut tx, viewer, id, &input).await?;
+        tx.commit().await?;
+        Ok(client)
     }
 
     /// Deactivates a client with a reason (admins only; audit-logged). `archive: true`
@@ -516,21 +232,22 @@ impl ClientsMutation {
         #[graphql(default = false)] archive: bool,
     ) -> ApiResult<Client> {
         let viewer = viewer(ctx)?;
-        service::deactivate(
-            &state(ctx).pool,
-            viewer,
-            parse_id(&id, "id")?,
-            &reason,
-            details.as_deref(),
-            archive,
-        )
-        .await
+        let id = parse_id(&id, "id")?;
+        let deactivation = Deactivation::parse(&reason, details.as_deref(), archive)?;
+        let mut tx = state(ctx).pool.begin().await?;
+        let client = service::deactivate(&mut tx, viewer, id, &deactivation).await?;
+        tx.commit().await?;
+        Ok(client)
     }
 
     /// Makes a client active again (admins only; audit-logged).
     #[graphql(guard = "Allowed(Permission::DeactivateClients)")]
     async fn reactivate_client(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Client> {
         let viewer = viewer(ctx)?;
-        service::reactivate(&state(ctx).pool, viewer, parse_id(&id, "id")?).await
+        let id = parse_id(&id, "id")?;
+        let mut tx = state(ctx).pool.begin().await?;
+        let client = service::reactivate(&mut tx, viewer, id).await?;
+        tx.commit().await?;
+        Ok(client)
     }
 }

@@ -5,11 +5,22 @@
 //! (active, inactive, on hold, archived), an account manager who must be an active manager
 //! or admin, and contact persons (see `contacts`). New clients are checked for likely
 //! duplicates first. Only admins deactivate and reactivate, and both are audit-logged.
+//!
+//! Write functions run on the caller's transaction and never commit; other domains use the
+//! functions re-exported here, never this domain's SQL.
 
-pub mod duplicates;
-pub mod graphql;
-pub mod model;
-pub mod service;
-pub mod sql;
+mod duplicates;
+pub(crate) mod graphql;
+mod model;
+mod service;
+mod sql;
 
-pub use model::{Client, ClientStatus};
+pub use duplicates::{DuplicateCandidate, DuplicateQuery, DuplicateReason};
+pub use model::{
+    Client, ClientFilter, ClientPatch, ClientSettings, ClientSort, CreateClientInput, Deactivation,
+    IndustryCount, ListFilter, MAX_CONTACTS_ON_CREATE, NewClient, StatusSummary,
+};
+pub use service::{
+    ClientList, create, deactivate, duplicates, get, industries, list, lock, name_exists,
+    reactivate, update,
+};

@@ -1,37 +1,64 @@
-//! What a client is, and the validated inputs that create and change one.
+//! What a client is, and the inputs that list, create and change clients. The profile's
+//! field checks are `clientele_core::ClientProfile`'s, the same the app's forms run.
 
-use std::{fmt, str::FromStr};
-
-use async_graphql::{Enum, MaybeUndefined};
+use async_graphql::{Enum, InputObject, MaybeUndefined, SimpleObject};
 use chrono::{DateTime, Utc};
+use clientele_core::{
+    ClientProfile, ClientStatus, FieldErrors, NewContact, ProfileFields, optional_text,
+    required_text,
+};
 use uuid::Uuid;
 
 use crate::{
-    contacts::model::NewContact,
-    error::{ApiResult, AppError},
-    values::{Website, optional_text, required_text},
+    contacts::ContactInput,
+    graphql::scalars::{changed, optional_uuid, uuid_change},
 };
 
-/// Where a client stands with the agency.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ClientStatus {
-    /// Working with us now.
-    Active,
-    /// Deactivated by an admin, with a reason.
-    Inactive,
-    /// Paused: no new work for now.
-    OnHold,
-    /// Kept for the record only.
-    Archived,
+/// A client company the agency recruits for.
+#[derive(Debug, Clone, serde::Serialize, SimpleObject)]
+#[graphql(complex)]
+pub struct Client {
+    /// Unique id.
+    #[graphql(skip, derived(name = "id", into = "async_graphql::ID", owned))]
+    pub id: Uuid,
+    /// Human-friendly code, `CLT-YYYY-NNNN`.
+    pub client_code: String,
+    /// Company name.
+    pub name: String,
+    /// Industry.
+    pub industry: Option<String>,
+    /// Website URL.
+    pub website: Option<String>,
+    /// Street address.
+    pub address: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// State or region.
+    pub state: Option<String>,
+    /// Country.
+    pub country: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// Where the client stands.
+    #[serde(serialize_with = "crate::audit::stored_spelling")]
+    pub status: ClientStatus,
+    /// The manager or admin looking after the account (see `accountManager`).
+    #[graphql(skip)]
+    pub account_manager_id: Option<Uuid>,
+    /// Who created the client (see `createdBy`).
+    #[graphql(skip)]
+    pub created_by: Uuid,
+    /// When the client was created.
+    pub created_at: DateTime<Utc>,
+    /// When the client last changed.
+    pub updated_at: DateTime<Utc>,
+    /// When the client was deactivated (null while active).
+    pub deactivated_at: Option<DateTime<Utc>>,
+    /// Why it was deactivated.
+    pub deactivation_reason: Option<String>,
+    /// More about why it was deactivated.
+    pub deactivation_details: Option<String>,
 }
-
-crate::db_text_enum!(ClientStatus {
-    Active => "active",
-    Inactive => "inactive",
-    OnHold => "on-hold",
-    Archived => "archived",
-});
 
 /// Orders of the client list.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,61 +81,114 @@ pub enum ClientSort {
     RecentlyUpdated,
 }
 
-/// A client code, `CLT-<year>-<number>` with at least four digits (`CLT-2026-0042`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ClientCode(String);
-
-impl ClientCode {
-    /// The code of the `number`th client created in `year`.
-    pub fn new(year: i32, number: i32) -> Self {
-        Self(format!("CLT-{year:04}-{number:04}"))
-    }
-
-    /// The code as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+/// Clients per status, for the list's sidebar. Counts honour every filter but the status one.
+#[derive(SimpleObject, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusSummary {
+    /// Active clients.
+    pub active: i64,
+    /// Inactive clients.
+    pub inactive: i64,
+    /// Clients on hold.
+    pub on_hold: i64,
+    /// Archived clients.
+    pub archived: i64,
 }
 
-impl FromStr for ClientCode {
-    type Err = &'static str;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let mut parts = text.split('-');
-        let ok = parts.next() == Some("CLT")
-            && parts
-                .next()
-                .is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
-            && parts
-                .next()
-                .is_some_and(|n| n.len() >= 4 && n.bytes().all(|b| b.is_ascii_digit()))
-            && parts.next().is_none();
-        if ok {
-            Ok(Self(text.to_owned()))
-        } else {
-            Err("must look like CLT-2026-0001")
-        }
-    }
-}
-
-impl fmt::Display for ClientCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// A client company, as stored.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Client {
-    /// Primary key.
-    pub id: Uuid,
-    /// `CLT-YYYY-NNNN`.
-    pub client_code: String,
-    /// Company name.
+/// An industry in use and its number of clients.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct IndustryCount {
+    /// The industry as written on the clients.
     pub name: String,
-    /// Industry, free text.
+    /// Clients in it, whatever their status.
+    pub clients: i64,
+}
+
+/// Which clients to list.
+#[derive(InputObject, Default)]
+pub struct ClientFilter {
+    /// Only these statuses.
+    pub status: Option<Vec<ClientStatus>>,
+    /// Only this industry (any case).
     pub industry: Option<String>,
-    /// Website URL.
+    /// Only clients of this account manager.
+    pub account_manager_id: Option<async_graphql::ID>,
+    /// Partial, case-insensitive match on name, client code or an active contact's name.
+    pub search: Option<String>,
+}
+
+/// The filters of the client list, checked: blanks dropped, ids parsed.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Only these statuses.
+    pub statuses: Option<Vec<ClientStatus>>,
+    /// Only this industry (any case).
+    pub industry: Option<String>,
+    /// Only clients of this account manager.
+    pub account_manager_id: Option<Uuid>,
+    /// Partial match on name, code or contact name.
+    pub search: Option<String>,
+}
+
+fn non_blank(text: Option<String>) -> Option<String> {
+    text.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+impl TryFrom<ClientFilter> for ListFilter {
+    type Error = FieldErrors;
+
+    fn try_from(filter: ClientFilter) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let account_manager_id = errors.nest("filter", |e| {
+            e.check(
+                "accountManagerId",
+                optional_uuid(filter.account_manager_id.as_ref()),
+            )
+        });
+        errors.finish(|| {
+            Some(Self {
+                statuses: filter.status,
+                industry: non_blank(filter.industry),
+                account_manager_id: account_manager_id?,
+                search: non_blank(filter.search),
+            })
+        })
+    }
+}
+
+/// What staff set on a client: its profile, its account manager (an active manager or
+/// admin, which the service checks) and its status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientSettings {
+    /// Name, website, address and the rest.
+    pub profile: ClientProfile,
+    /// The manager or admin looking after the account.
+    pub account_manager_id: Option<Uuid>,
+    /// Active or on hold (the other statuses are reached by deactivating).
+    pub status: ClientStatus,
+}
+
+/// A client to create, checked, with its first contacts.
+#[derive(Debug, Clone)]
+pub struct NewClient {
+    /// What it is set to.
+    pub settings: ClientSettings,
+    /// Contacts; when any are given exactly one is primary.
+    pub contacts: Vec<NewContact>,
+    /// The caller saw the likely duplicates and creates anyway.
+    pub confirm_not_duplicate: bool,
+}
+
+/// Most contacts accepted with a new client.
+pub const MAX_CONTACTS_ON_CREATE: usize = 20;
+
+/// A new client.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct CreateClientInput {
+    /// Company name (required, up to 200 characters).
+    pub name: String,
+    /// Industry.
+    pub industry: Option<String>,
+    /// Website; `acme.com` is read as `https://acme.com`.
     pub website: Option<String>,
     /// Street address.
     pub address: Option<String>,
@@ -120,185 +200,87 @@ pub struct Client {
     pub country: Option<String>,
     /// Postal code.
     pub postal_code: Option<String>,
-    /// Where the client stands.
-    pub status: ClientStatus,
-    /// The manager or admin looking after the account.
-    pub account_manager_id: Option<Uuid>,
-    /// Who created the client.
-    pub created_by: Uuid,
-    /// When it was created.
-    pub created_at: DateTime<Utc>,
-    /// Last change.
-    pub updated_at: DateTime<Utc>,
-    /// When it was deactivated, if it is.
-    pub deactivated_at: Option<DateTime<Utc>>,
-    /// Why it was deactivated.
-    pub deactivation_reason: Option<String>,
-    /// More about why.
-    pub deactivation_details: Option<String>,
+    /// Initial status: ACTIVE (default) or ON_HOLD.
+    pub status: Option<ClientStatus>,
+    /// An active manager or admin.
+    pub account_manager_id: Option<async_graphql::ID>,
+    /// Contact persons; when any are given, exactly one has `isPrimary: true`.
+    #[graphql(default)]
+    pub contacts: Vec<ContactInput>,
+    /// Create even though likely duplicates exist (after the caller has seen them).
+    #[graphql(default = false)]
+    pub confirm_not_duplicate: bool,
 }
 
-/// The editable profile of a client, validated.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ClientProfile {
-    /// Company name, 1–200 characters.
-    pub name: String,
-    /// Industry.
-    pub industry: Option<String>,
-    /// Website.
-    pub website: Option<Website>,
-    /// Street address.
-    pub address: Option<String>,
-    /// City.
-    pub city: Option<String>,
-    /// State or region.
-    pub state: Option<String>,
-    /// Country.
-    pub country: Option<String>,
-    /// Postal code.
-    pub postal_code: Option<String>,
-    /// Account manager (checked against the users table by the service).
-    pub account_manager_id: Option<Uuid>,
-}
+impl TryFrom<&CreateClientInput> for NewClient {
+    type Error = FieldErrors;
 
-/// Raw profile fields as they arrive, before validation.
-#[derive(Debug, Clone, Default)]
-pub struct ProfileFields<'a> {
-    /// Company name.
-    pub name: &'a str,
-    /// Industry.
-    pub industry: Option<&'a str>,
-    /// Website.
-    pub website: Option<&'a str>,
-    /// Street address.
-    pub address: Option<&'a str>,
-    /// City.
-    pub city: Option<&'a str>,
-    /// State or region.
-    pub state: Option<&'a str>,
-    /// Country.
-    pub country: Option<&'a str>,
-    /// Postal code.
-    pub postal_code: Option<&'a str>,
-    /// Account manager.
-    pub account_manager_id: Option<Uuid>,
-}
-
-impl ClientProfile {
-    /// Validates the fields, collecting every problem under its GraphQL field name.
-    pub fn parse(fields: ProfileFields<'_>, errors: &mut Vec<(String, String)>) -> Option<Self> {
-        let before = errors.len();
-        let mut text = |field: &str, value: Option<&str>, max: usize| {
-            optional_text(value, max)
-                .map_err(|m| errors.push((field.to_owned(), m)))
-                .ok()
-                .flatten()
-        };
-        let industry = text("industry", fields.industry, 100);
-        let address = text("address", fields.address, 300);
-        let city = text("city", fields.city, 100);
-        let state = text("state", fields.state, 100);
-        let country = text("country", fields.country, 100);
-        let postal_code = text("postalCode", fields.postal_code, 20);
-        let name = required_text(fields.name, 200)
-            .map_err(|m| errors.push(("name".to_owned(), m)))
-            .ok();
-        let website = match optional_text(fields.website, 300) {
-            Ok(Some(raw)) => Website::parse(&raw)
-                .map_err(|m| errors.push(("website".to_owned(), m.to_owned())))
-                .ok(),
-            Ok(None) => None,
-            Err(m) => {
-                errors.push(("website".to_owned(), m));
-                None
-            }
-        };
-        if errors.len() > before {
-            return None;
+    /// Checks the whole input at once; contact problems are named `contacts[i].field`.
+    fn try_from(input: &CreateClientInput) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let profile = ClientProfile::check(
+            ProfileFields {
+                name: &input.name,
+                industry: input.industry.as_deref(),
+                website: input.website.as_deref(),
+                address: input.address.as_deref(),
+                city: input.city.as_deref(),
+                state: input.state.as_deref(),
+                country: input.country.as_deref(),
+                postal_code: input.postal_code.as_deref(),
+            },
+            &mut errors,
+        );
+        let account_manager_id = errors.check(
+            "accountManagerId",
+            optional_uuid(input.account_manager_id.as_ref()),
+        );
+        let status = input.status.unwrap_or(ClientStatus::Active);
+        if !status.is_editable() {
+            errors.add("status", "a new client is active or on hold");
         }
-        Some(Self {
-            name: name?,
-            industry,
-            website,
-            address,
-            city,
-            state,
-            country,
-            postal_code,
-            account_manager_id: fields.account_manager_id,
+        if input.contacts.len() > MAX_CONTACTS_ON_CREATE {
+            errors.add(
+                "contacts",
+                format!("at most {MAX_CONTACTS_ON_CREATE} contacts at creation"),
+            );
+        }
+        let primaries = input.contacts.iter().filter(|c| c.is_primary).count();
+        if !input.contacts.is_empty() && primaries != 1 {
+            errors.add(
+                "contacts",
+                format!("exactly one contact must be primary ({primaries} are)"),
+            );
+        }
+        let contacts: Vec<Option<NewContact>> = input
+            .contacts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                errors.nest(&format!("contacts[{i}]"), |e| {
+                    NewContact::check(c.fields(), e)
+                })
+            })
+            .collect();
+        errors.finish(|| {
+            Some(Self {
+                settings: ClientSettings {
+                    profile: profile?,
+                    account_manager_id: account_manager_id?,
+                    status,
+                },
+                contacts: contacts.into_iter().collect::<Option<_>>()?,
+                confirm_not_duplicate: input.confirm_not_duplicate,
+            })
         })
     }
 }
 
-/// A validated new client with its first contacts.
-#[derive(Debug, Clone)]
-pub struct NewClient {
-    /// Its profile.
-    pub profile: ClientProfile,
-    /// Initial status: active or on hold.
-    pub status: ClientStatus,
-    /// Contacts; when any are given exactly one is primary.
-    pub contacts: Vec<NewContact>,
-    /// The caller saw the likely duplicates and creates anyway.
-    pub confirm_not_duplicate: bool,
-}
-
-/// Most contacts accepted with a new client.
-pub const MAX_CONTACTS_ON_CREATE: usize = 20;
-
-impl NewClient {
-    /// Checks the whole input; contact errors are reported as `contacts[i].field`.
-    pub fn parse(
-        profile: ProfileFields<'_>,
-        status: Option<ClientStatus>,
-        contacts: Vec<crate::contacts::model::ContactFields>,
-        confirm_not_duplicate: bool,
-    ) -> ApiResult<Self> {
-        let mut errors = Vec::new();
-        let profile = ClientProfile::parse(profile, &mut errors);
-        let status = status.unwrap_or(ClientStatus::Active);
-        if !matches!(status, ClientStatus::Active | ClientStatus::OnHold) {
-            errors.push((
-                "status".to_owned(),
-                "a new client is active or on hold".to_owned(),
-            ));
-        }
-        if contacts.len() > MAX_CONTACTS_ON_CREATE {
-            errors.push((
-                "contacts".to_owned(),
-                format!("at most {MAX_CONTACTS_ON_CREATE} contacts at creation"),
-            ));
-        }
-        let primaries = contacts.iter().filter(|c| c.is_primary).count();
-        if !contacts.is_empty() && primaries != 1 {
-            errors.push((
-                "contacts".to_owned(),
-                format!("exactly one contact must be primary ({primaries} are)"),
-            ));
-        }
-        let contacts: Vec<NewContact> = contacts
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, fields)| {
-                NewContact::parse(fields, &format!("contacts[{i}]."), &mut errors)
-            })
-            .collect();
-        match profile {
-            Some(profile) if errors.is_empty() => Ok(Self {
-                profile,
-                status,
-                contacts,
-                confirm_not_duplicate,
-            }),
-            _ => Err(AppError::Validation(errors)),
-        }
-    }
-}
-
-/// A partial change to a client: undefined fields stay, `null` clears an optional field.
-#[derive(Debug, Default)]
+/// Changes to a client; omitted fields stay as they are, `null` clears an optional one.
+#[derive(InputObject, Debug, Default)]
+#[graphql(name = "UpdateClientInput")]
 pub struct ClientPatch {
-    /// New name.
+    /// Company name.
     pub name: Option<String>,
     /// Industry.
     pub industry: MaybeUndefined<String>,
@@ -314,113 +296,134 @@ pub struct ClientPatch {
     pub country: MaybeUndefined<String>,
     /// Postal code.
     pub postal_code: MaybeUndefined<String>,
-    /// Account manager.
-    pub account_manager_id: MaybeUndefined<Uuid>,
-    /// New status (active or on hold only; the service checks).
+    /// An active manager or admin, or null for none.
+    pub account_manager_id: MaybeUndefined<async_graphql::ID>,
+    /// ACTIVE or ON_HOLD (deactivation has its own mutation).
     pub status: Option<ClientStatus>,
-    /// The caller saw the likely duplicates of a new name or website and goes ahead.
+    /// Go ahead even if the new name or website looks like another client's.
+    #[graphql(default = false)]
     pub confirm_not_duplicate: bool,
 }
 
-fn merged<'a>(change: &'a MaybeUndefined<String>, current: &'a Option<String>) -> Option<&'a str> {
-    match change {
-        MaybeUndefined::Undefined => current.as_deref(),
-        MaybeUndefined::Null => None,
-        MaybeUndefined::Value(v) => Some(v),
-    }
-}
-
 impl ClientPatch {
-    /// The profile after this change, validated as a whole.
-    pub fn apply(&self, current: &Client) -> ApiResult<ClientProfile> {
-        let mut errors = Vec::new();
-        let fields = ProfileFields {
-            name: self.name.as_deref().unwrap_or(&current.name),
-            industry: merged(&self.industry, &current.industry),
-            website: merged(&self.website, &current.website),
-            address: merged(&self.address, &current.address),
-            city: merged(&self.city, &current.city),
-            state: merged(&self.state, &current.state),
-            country: merged(&self.country, &current.country),
-            postal_code: merged(&self.postal_code, &current.postal_code),
-            account_manager_id: match self.account_manager_id {
+    /// What the client is set to after this change, checked as a whole.
+    pub fn apply(&self, current: &Client) -> Result<ClientSettings, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let profile = ClientProfile::check(
+            ProfileFields {
+                name: self.name.as_deref().unwrap_or(&current.name),
+                industry: changed(&self.industry, &current.industry),
+                website: changed(&self.website, &current.website),
+                address: changed(&self.address, &current.address),
+                city: changed(&self.city, &current.city),
+                state: changed(&self.state, &current.state),
+                country: changed(&self.country, &current.country),
+                postal_code: changed(&self.postal_code, &current.postal_code),
+            },
+            &mut errors,
+        );
+        let account_manager_id = errors
+            .check("accountManagerId", uuid_change(&self.account_manager_id))
+            .map(|change| match change {
                 MaybeUndefined::Undefined => current.account_manager_id,
                 MaybeUndefined::Null => None,
                 MaybeUndefined::Value(id) => Some(id),
-            },
+            });
+        let status = match self.status {
+            None => current.status,
+            Some(status) if status.is_editable() && current.status.is_editable() => status,
+            Some(_) => {
+                errors.add(
+                    "status",
+                    "only active ↔ on hold here; use deactivateClient or reactivateClient",
+                );
+                current.status
+            }
         };
-        ClientProfile::parse(fields, &mut errors).ok_or(AppError::Validation(errors))
+        errors.finish(|| {
+            Some(ClientSettings {
+                profile: profile?,
+                account_manager_id: account_manager_id?,
+                status,
+            })
+        })
+    }
+}
+
+/// Why a client is deactivated, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deactivation {
+    /// Why, in a few words (required, up to 200 characters).
+    pub reason: String,
+    /// More about why (up to 2000).
+    pub details: Option<String>,
+    /// Archive rather than deactivate.
+    pub archive: bool,
+}
+
+impl Deactivation {
+    /// Checks the reason and details.
+    pub fn parse(reason: &str, details: Option<&str>, archive: bool) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let reason = errors.check("reason", required_text(reason, 200));
+        let details = errors.check("details", optional_text(details, 2000));
+        errors.finish(|| {
+            Some(Self {
+                reason: reason?,
+                details: details?,
+                archive,
+            })
+        })
+    }
+
+    /// The status the client ends in.
+    pub fn status(&self) -> ClientStatus {
+        if self.archive {
+            ClientStatus::Archived
+        } else {
+            ClientStatus::Inactive
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contacts::model::ContactFields;
 
-    fn contact(name: &str, email: &str, primary: bool) -> ContactFields {
-        ContactFields {
+    fn contact(name: &str, email: &str, primary: bool) -> ContactInput {
+        ContactInput {
             full_name: name.to_owned(),
             email: Some(email.to_owned()),
             is_primary: primary,
-            ..ContactFields::default()
+            ..ContactInput::default()
         }
     }
 
-    fn fields(errors: Result<NewClient, AppError>) -> Vec<String> {
-        match errors {
-            Err(AppError::Validation(f)) => f.into_iter().map(|(k, _)| k).collect(),
-            other => panic!("expected validation errors, got {other:?}"),
+    fn problems(input: &CreateClientInput) -> Vec<String> {
+        match NewClient::try_from(input) {
+            Err(errors) => errors.fields().map(str::to_owned).collect(),
+            Ok(new) => panic!("expected problems, got {new:?}"),
         }
-    }
-
-    #[test]
-    fn client_codes_have_four_digits_at_least() {
-        assert_eq!(ClientCode::new(2026, 7).as_str(), "CLT-2026-0007");
-        assert_eq!(ClientCode::new(2026, 12345).as_str(), "CLT-2026-12345");
-        for good in ["CLT-2026-0001", "CLT-2024-12345"] {
-            assert!(good.parse::<ClientCode>().is_ok(), "{good}");
-        }
-        for bad in [
-            "CLT-26-0001",
-            "CLT-2026-001",
-            "clt-2026-0001",
-            "CLT-2026-0001-1",
-            "CLT-2026-00a1",
-        ] {
-            assert!(bad.parse::<ClientCode>().is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn statuses_keep_their_database_spelling() {
-        assert_eq!(ClientStatus::OnHold.as_str(), "on-hold");
-        assert_eq!(
-            "on-hold".parse::<ClientStatus>().ok(),
-            Some(ClientStatus::OnHold)
-        );
     }
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
-        let result = NewClient::parse(
-            ProfileFields {
-                name: "  ",
-                website: Some("not a site"),
-                ..ProfileFields::default()
-            },
-            None,
-            vec![
+        let input = CreateClientInput {
+            name: "  ".to_owned(),
+            website: Some("not a site".to_owned()),
+            account_manager_id: Some("nope".into()),
+            contacts: vec![
                 contact("Ann", "ann@", true),
                 contact("", "bob@acme.com", false),
             ],
-            false,
-        );
-        let mut got = fields(result);
+            ..CreateClientInput::default()
+        };
+        let mut got = problems(&input);
         got.sort();
         assert_eq!(
             got,
             [
+                "accountManagerId",
                 "contacts[0].email",
                 "contacts[1].fullName",
                 "name",
@@ -432,46 +435,47 @@ mod tests {
     #[test]
     fn contacts_need_exactly_one_primary() {
         for primaries in [[false, false], [true, true]] {
-            let result = NewClient::parse(
-                ProfileFields {
-                    name: "Acme",
-                    ..ProfileFields::default()
-                },
-                None,
-                vec![
+            let input = CreateClientInput {
+                name: "Acme".to_owned(),
+                contacts: vec![
                     contact("Ann", "ann@acme.com", primaries[0]),
                     contact("Bob", "bob@acme.com", primaries[1]),
                 ],
-                false,
-            );
-            assert_eq!(fields(result), ["contacts"]);
+                ..CreateClientInput::default()
+            };
+            assert_eq!(problems(&input), ["contacts"]);
         }
-        let ok = NewClient::parse(
-            ProfileFields {
-                name: "Acme",
-                ..ProfileFields::default()
-            },
-            None,
-            vec![
+        let input = CreateClientInput {
+            name: "Acme".to_owned(),
+            contacts: vec![
                 contact("Ann", "ann@acme.com", true),
                 contact("Bob", "bob@acme.com", false),
             ],
-            false,
-        );
-        assert!(ok.is_ok());
+            ..CreateClientInput::default()
+        };
+        assert!(NewClient::try_from(&input).is_ok());
     }
 
     #[test]
     fn a_new_client_cannot_start_inactive() {
-        let result = NewClient::parse(
-            ProfileFields {
-                name: "Acme",
-                ..ProfileFields::default()
-            },
-            Some(ClientStatus::Inactive),
-            vec![],
-            false,
+        let input = CreateClientInput {
+            name: "Acme".to_owned(),
+            status: Some(ClientStatus::Inactive),
+            ..CreateClientInput::default()
+        };
+        assert_eq!(problems(&input), ["status"]);
+    }
+
+    #[test]
+    fn a_deactivation_needs_a_reason() {
+        let fields: Vec<String> = Deactivation::parse(" ", None, false)
+            .err()
+            .map(|e| e.fields().map(str::to_owned).collect())
+            .unwrap_or_default();
+        assert_eq!(fields, ["reason"]);
+        assert_eq!(
+            Deactivation::parse("Contract ended", Some(" "), true).map(|d| d.status()),
+            Ok(ClientStatus::Archived)
         );
-        assert_eq!(fields(result), ["status"]);
     }
 }

@@ -1,17 +1,20 @@
-//! The rules about clients: who may change what, codes, duplicates, transactions, audit.
+//! The rules about clients: who may be account manager, codes, duplicates, audit. Every
+//! function runs on the caller's connection; writes expect it to be a transaction, which
+//! the caller commits (or rolls back, for a dry run).
 
-use sqlx::PgPool;
+use clientele_core::{ClientStatus, Website};
+use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
 use super::{
-    duplicates::{self, DuplicateQuery},
-    model::{Client, ClientPatch, ClientSort, ClientStatus, NewClient},
-    sql::{self, ListCounts, ListFilter},
+    duplicates::{self, DuplicateCandidate, DuplicateQuery},
+    model::{Client, ClientPatch, ClientSort, Deactivation, IndustryCount, ListFilter, NewClient},
+    sql::{self, ListCounts},
 };
 use crate::{
     audit::{self, AuditEntry},
     auth::{Role, Viewer},
-    contacts::{model::Contact, sql as contacts_sql},
+    contacts::{self, Contact},
     error::{ApiResult, AppError},
     graphql::page::PageRequest,
     users,
@@ -25,55 +28,56 @@ pub struct ClientList {
     pub counts: ListCounts,
 }
 
-/// Appends a change of a client to the audit log, in the caller's transaction.
-async fn audit_client(
-    tx: &mut sqlx::PgConnection,
-    viewer: Viewer,
-    action: &str,
-    before: Option<&Client>,
-    after: &Client,
-) -> ApiResult<()> {
-    let entry = AuditEntry {
-        actor_id: Some(viewer.user_id),
-        action,
-        entity: "client",
-        entity_id: after.id,
-        before,
-        after: Some(after),
-    };
-    Ok(audit::record(tx, entry).await?)
-}
-
 /// Lists clients.
 pub async fn list(
-    pool: &PgPool,
-    filter: ListFilter,
+    db: &mut PgConnection,
+    filter: &ListFilter,
     order: ClientSort,
     page: PageRequest,
 ) -> ApiResult<ClientList> {
-    let items = sql::list_clients(pool, &filter, order, page.limit, page.offset()).await?;
-    let counts = sql::count_clients(pool, &filter).await?;
+    let items = sql::list_clients(&mut *db, filter, order, page.limit, page.offset()).await?;
+    let counts = sql::count_clients(&mut *db, filter).await?;
     Ok(ClientList { items, counts })
 }
 
 /// The industries in use, for the list's filter.
-pub async fn industries(pool: &PgPool) -> ApiResult<Vec<sql::IndustryCount>> {
-    Ok(sql::industries(pool).await?)
+pub async fn industries(db: impl PgExecutor<'_>) -> ApiResult<Vec<IndustryCount>> {
+    Ok(sql::industries(db).await?)
 }
 
 /// One client by id.
-pub async fn get(pool: &PgPool, id: Uuid) -> ApiResult<Client> {
-    sql::clients_by_ids(pool, &[id])
+pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> ApiResult<Client> {
+    sql::clients_by_ids(db, &[id])
         .await?
         .pop()
         .ok_or(AppError::NotFound("client"))
 }
 
+/// One client, locked until the caller's transaction ends: what changes to the client or
+/// its contacts take first, so concurrent changes queue up instead of deadlocking.
+pub async fn lock(db: &mut PgConnection, id: Uuid) -> ApiResult<Client> {
+    sql::client_for_update(db, id)
+        .await?
+        .ok_or(AppError::NotFound("client"))
+}
+
+/// Whether a client has exactly this name.
+pub async fn name_exists(db: impl PgExecutor<'_>, name: &str) -> ApiResult<bool> {
+    Ok(sql::name_exists(db, name).await?)
+}
+
+/// Likely duplicates of the client described, most likely first.
+pub async fn duplicates(
+    db: &mut PgConnection,
+    query: &DuplicateQuery,
+) -> ApiResult<Vec<DuplicateCandidate>> {
+    duplicates::find(db, query).await
+}
+
 /// An account manager must be an active manager or admin.
-async fn check_account_manager(pool: &PgPool, id: Option<Uuid>) -> ApiResult<()> {
+async fn check_account_manager(db: &mut PgConnection, id: Option<Uuid>) -> ApiResult<()> {
     let Some(id) = id else { return Ok(()) };
-    let user = users::sql::users_by_ids(pool, &[id]).await?.pop();
-    match user {
+    match users::find(db, id).await? {
         Some(u) if u.is_active && matches!(u.role, Role::Manager | Role::Admin) => Ok(()),
         Some(_) => Err(AppError::invalid(
             "accountManagerId",
@@ -84,8 +88,8 @@ async fn check_account_manager(pool: &PgPool, id: Option<Uuid>) -> ApiResult<()>
 }
 
 /// Refuses with CONFLICT, listing the likely duplicates, unless there are none.
-async fn refuse_duplicates(pool: &PgPool, query: &DuplicateQuery) -> ApiResult<()> {
-    let candidates = duplicates::find(pool, query).await?;
+async fn refuse_duplicates(db: &mut PgConnection, query: &DuplicateQuery) -> ApiResult<()> {
+    let candidates = duplicates::find(db, query).await?;
     if candidates.is_empty() {
         return Ok(());
     }
@@ -99,18 +103,41 @@ async fn refuse_duplicates(pool: &PgPool, query: &DuplicateQuery) -> ApiResult<(
     })
 }
 
-/// Creates a client and its contacts in one transaction, after the account-manager and
-/// duplicate checks.
-pub async fn create(
-    pool: &PgPool,
+/// Appends a change of a client to the audit log, in the caller's transaction.
+async fn audit_client(
+    db: &mut PgConnection,
     viewer: Viewer,
-    new: NewClient,
+    action: &str,
+    before: Option<&Client>,
+    after: &Client,
+) -> ApiResult<()> {
+    let entry = AuditEntry {
+        actor_id: Some(viewer.user_id),
+        action,
+        entity: "client",
+        entity_id: after.id,
+        before,
+        after: Some(after),
+    };
+    Ok(audit::record(db, entry).await?)
+}
+
+/// Creates a client and its contacts, after the account-manager and duplicate checks.
+pub async fn create(
+    db: &mut PgConnection,
+    viewer: Viewer,
+    new: &NewClient,
 ) -> ApiResult<(Client, Vec<Contact>)> {
-    check_account_manager(pool, new.profile.account_manager_id).await?;
+    check_account_manager(db, new.settings.account_manager_id).await?;
     if !new.confirm_not_duplicate {
         let query = DuplicateQuery {
-            name: Some(new.profile.name.clone()),
-            website_domain: new.profile.website.as_ref().map(|w| w.domain().to_owned()),
+            name: Some(new.settings.profile.name.clone()),
+            website_domain: new
+                .settings
+                .profile
+                .website
+                .as_ref()
+                .map(|w| w.domain().to_owned()),
             email_domains: new
                 .contacts
                 .iter()
@@ -118,127 +145,96 @@ pub async fn create(
                 .collect(),
             exclude: None,
         };
-        refuse_duplicates(pool, &query).await?;
+        refuse_duplicates(db, &query).await?;
     }
-    let mut tx = pool.begin().await?;
-    let code = sql::next_client_code(&mut tx).await?;
-    let client =
-        sql::insert_client(&mut tx, &code, &new.profile, new.status, viewer.user_id).await?;
-    let mut contacts = Vec::with_capacity(new.contacts.len());
-    for contact in &new.contacts {
-        contacts.push(contacts_sql::insert_contact(&mut tx, client.id, contact).await?);
-    }
-    audit_client(&mut tx, viewer, "client.created", None, &client).await?;
-    tx.commit().await?;
+    let code = sql::next_client_code(db).await?;
+    let client = sql::insert_client(db, &code, &new.settings, viewer.user_id).await?;
+    let contacts = contacts::add_to_new_client(db, client.id, &new.contacts).await?;
+    audit_client(db, viewer, "client.created", None, &client).await?;
     tracing::info!(client_id = %client.id, code = %client.client_code, "client created");
     Ok((client, contacts))
 }
 
-/// Updates a client's profile and, between active and on hold, its status.
+/// Updates a client's profile, account manager and, between active and on hold, status.
 pub async fn update(
-    pool: &PgPool,
+    db: &mut PgConnection,
     viewer: Viewer,
     id: Uuid,
-    changes: ClientPatch,
+    patch: &ClientPatch,
 ) -> ApiResult<Client> {
-    let mut tx = pool.begin().await?;
-    let before = sql::client_for_update(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("client"))?;
-    let profile = changes.apply(&before)?;
-    let status = match changes.status {
-        None => before.status,
-        Some(s @ (ClientStatus::Active | ClientStatus::OnHold))
-            if matches!(before.status, ClientStatus::Active | ClientStatus::OnHold) =>
-        {
-            s
-        }
-        Some(_) => {
-            return Err(AppError::invalid(
-                "status",
-                "only active ↔ on hold here; use deactivateClient or reactivateClient",
-            ));
-        }
-    };
-    if profile.account_manager_id != before.account_manager_id {
-        check_account_manager(pool, profile.account_manager_id).await?;
+    let before = lock(db, id).await?;
+    let settings = patch.apply(&before)?;
+    if settings.account_manager_id != before.account_manager_id {
+        check_account_manager(db, settings.account_manager_id).await?;
     }
-    if !changes.confirm_not_duplicate {
-        let renamed = profile.name != before.name;
-        let new_domain = profile.website.as_ref().map(|w| w.domain().to_owned());
+    if !patch.confirm_not_duplicate {
+        let renamed = settings.profile.name != before.name;
+        let new_domain = settings
+            .profile
+            .website
+            .as_ref()
+            .map(|w| w.domain().to_owned());
         let old_domain = before
             .website
             .as_deref()
-            .and_then(|w| crate::values::Website::parse(w).ok())
+            .and_then(|w| Website::parse(w).ok())
             .map(|w| w.domain().to_owned());
         if renamed || new_domain != old_domain {
             let query = DuplicateQuery {
-                name: renamed.then(|| profile.name.clone()),
+                name: renamed.then(|| settings.profile.name.clone()),
                 website_domain: new_domain.filter(|d| Some(d) != old_domain.as_ref()),
                 email_domains: Vec::new(),
                 exclude: Some(id),
             };
-            refuse_duplicates(pool, &query).await?;
+            refuse_duplicates(db, &query).await?;
         }
     }
-    let after = sql::update_client(&mut tx, id, &profile, status).await?;
-    audit_client(&mut tx, viewer, "client.updated", Some(&before), &after).await?;
-    tx.commit().await?;
+    let after = sql::update_client(db, id, &settings).await?;
+    audit_client(db, viewer, "client.updated", Some(&before), &after).await?;
     Ok(after)
 }
 
 /// Deactivates (or archives) a client with a reason. Linked jobs stay linked.
 pub async fn deactivate(
-    pool: &PgPool,
+    db: &mut PgConnection,
     viewer: Viewer,
     id: Uuid,
-    reason: &str,
-    details: Option<&str>,
-    archive: bool,
+    deactivation: &Deactivation,
 ) -> ApiResult<Client> {
-    let reason =
-        crate::values::required_text(reason, 200).map_err(|m| AppError::invalid("reason", m))?;
-    let details =
-        crate::values::optional_text(details, 2000).map_err(|m| AppError::invalid("details", m))?;
-    let target = if archive {
-        ClientStatus::Archived
-    } else {
-        ClientStatus::Inactive
-    };
-    let mut tx = pool.begin().await?;
-    let before = sql::client_for_update(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("client"))?;
+    let target = deactivation.status();
+    let before = lock(db, id).await?;
     if before.status == target {
         return Err(AppError::conflict(format!(
             "the client is already {}",
             target.as_str()
         )));
     }
-    let after = sql::set_activation(&mut tx, id, target, Some(&reason), details.as_deref()).await?;
-    let action = if archive {
+    let after = sql::set_activation(
+        db,
+        id,
+        target,
+        Some(&deactivation.reason),
+        deactivation.details.as_deref(),
+    )
+    .await?;
+    let action = if deactivation.archive {
         "client.archived"
     } else {
         "client.deactivated"
     };
-    audit_client(&mut tx, viewer, action, Some(&before), &after).await?;
-    tx.commit().await?;
+    audit_client(db, viewer, action, Some(&before), &after).await?;
     tracing::info!(client_id = %id, status = target.as_str(), "client deactivated");
     Ok(after)
 }
 
 /// Makes an inactive, on-hold or archived client active again.
-pub async fn reactivate(pool: &PgPool, viewer: Viewer, id: Uuid) -> ApiResult<Client> {
-    let mut tx = pool.begin().await?;
-    let before = sql::client_for_update(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound("client"))?;
+pub async fn reactivate(db: &mut PgConnection, viewer: Viewer, id: Uuid) -> ApiResult<Client> {
+    let before = lock(db, id).await?;
     if before.status == ClientStatus::Active {
         return Err(AppError::conflict("the client is already active"));
     }
-    let after = sql::set_activation(&mut tx, id, ClientStatus::Active, None, None).await?;
-    audit_client(&mut tx, viewer, "client.reactivated", Some(&before), &after).await?;
-    tx.commit().await?;
+    let after = sql::set_activation(db, id, ClientStatus::Active, None, None).await?;
+    audit_client(db, viewer, "client.reactivated", Some(&before), &after).await?;
     tracing::info!(client_id = %id, "client reactivated");
     Ok(after)
 }

@@ -1,22 +1,11 @@
-//! All SQL about clients.
+//! All SQL about clients. Private to `clients`: other domains use its service.
 
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-use super::model::{Client, ClientCode, ClientProfile, ClientSort, ClientStatus};
+use clientele_core::{ClientCode, ClientStatus};
 
-/// The filters of the client list, ready for SQL.
-#[derive(Debug, Clone, Default)]
-pub struct ListFilter {
-    /// Only these statuses.
-    pub statuses: Option<Vec<ClientStatus>>,
-    /// Only this industry (any case).
-    pub industry: Option<String>,
-    /// Only clients of this account manager.
-    pub account_manager_id: Option<Uuid>,
-    /// Partial match on name, code or contact name.
-    pub search: Option<String>,
-}
+use super::model::{Client, ClientSettings, ClientSort, IndustryCount, ListFilter, StatusSummary};
 
 impl ClientSort {
     /// The name the list query's `order by` matches on.
@@ -36,18 +25,12 @@ impl ClientSort {
 
 /// Totals for a filtered list: matching rows, and counts per status ignoring the status
 /// filter (what the sidebar shows next to each status).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct ListCounts {
     /// Rows matching every filter.
     pub total: i64,
-    /// Active clients matching the other filters.
-    pub active: i64,
-    /// Inactive clients matching the other filters.
-    pub inactive: i64,
-    /// On-hold clients matching the other filters.
-    pub on_hold: i64,
-    /// Archived clients matching the other filters.
-    pub archived: i64,
+    /// Clients per status matching the other filters.
+    pub summary: StatusSummary,
 }
 
 /// `text` with LIKE's wildcards escaped, for a pattern that matches it literally.
@@ -163,19 +146,13 @@ pub async fn count_clients(
     .await?;
     Ok(ListCounts {
         total: row.total,
-        active: row.active,
-        inactive: row.inactive,
-        on_hold: row.on_hold,
-        archived: row.archived,
+        summary: StatusSummary {
+            active: row.active,
+            inactive: row.inactive,
+            on_hold: row.on_hold,
+            archived: row.archived,
+        },
     })
-}
-
-/// An industry and how many clients are in it.
-pub struct IndustryCount {
-    /// The industry as written.
-    pub industry: String,
-    /// Clients in it.
-    pub count: i64,
 }
 
 /// Every industry in use, by name, with its number of clients.
@@ -183,7 +160,7 @@ pub async fn industries(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<IndustryCou
     sqlx::query_as!(
         IndustryCount,
         r#"
-        select industry as "industry!", count(*) as "count!"
+        select industry as "name!", count(*) as "clients!"
         from clients
         where industry is not null
         group by industry
@@ -249,10 +226,10 @@ pub async fn next_client_code(db: &mut PgConnection) -> sqlx::Result<ClientCode>
 pub async fn insert_client(
     db: &mut PgConnection,
     code: &ClientCode,
-    profile: &ClientProfile,
-    status: ClientStatus,
+    settings: &ClientSettings,
     created_by: Uuid,
 ) -> sqlx::Result<Client> {
+    let profile = &settings.profile;
     sqlx::query_as!(
         Client,
         r#"
@@ -273,8 +250,8 @@ pub async fn insert_client(
         profile.state,
         profile.country,
         profile.postal_code,
-        status.as_str(),
-        profile.account_manager_id,
+        settings.status.as_str(),
+        settings.account_manager_id,
         created_by
     )
     .fetch_one(db)
@@ -285,9 +262,9 @@ pub async fn insert_client(
 pub async fn update_client(
     db: &mut PgConnection,
     id: Uuid,
-    profile: &ClientProfile,
-    status: ClientStatus,
+    settings: &ClientSettings,
 ) -> sqlx::Result<Client> {
+    let profile = &settings.profile;
     sqlx::query_as!(
         Client,
         r#"
@@ -309,8 +286,8 @@ pub async fn update_client(
         profile.state,
         profile.country,
         profile.postal_code,
-        profile.account_manager_id,
-        status.as_str()
+        settings.account_manager_id,
+        settings.status.as_str()
     )
     .fetch_one(db)
     .await
@@ -341,6 +318,16 @@ pub async fn set_activation(
         status.as_str(),
         reason,
         details
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Whether a client has exactly this name.
+pub async fn name_exists(db: impl PgExecutor<'_>, name: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from clients where name = $1) as "exists!""#,
+        name
     )
     .fetch_one(db)
     .await

@@ -1,118 +1,14 @@
-//! Contacts over GraphQL: the `Contact` type and add, update, set-primary.
+//! Contacts over GraphQL: add, update, set-primary. Each resolver owns its transaction.
 
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
-use chrono::{DateTime, Utc};
+use async_graphql::{Context, ID, Object};
+use clientele_core::NewContact;
 
-use super::{
-    model::{Contact, ContactFields, NewContact},
-    service::{self, ContactPatch},
-};
+use super::{Contact, ContactInput, ContactPatch, service};
 use crate::{
     auth::{Allowed, Permission},
-    clients::graphql::parse_id,
-    error::{ApiResult, AppError},
-    graphql::state,
+    error::ApiResult,
+    graphql::{parse_id, state},
 };
-
-#[Object]
-impl Contact {
-    /// Unique id.
-    async fn id(&self) -> ID {
-        ID(self.id.to_string())
-    }
-    /// Full name.
-    async fn full_name(&self) -> &str {
-        &self.full_name
-    }
-    /// Job title.
-    async fn title(&self) -> Option<&str> {
-        self.title.as_deref()
-    }
-    /// Email address.
-    async fn email(&self) -> Option<&str> {
-        self.email.as_deref()
-    }
-    /// Office phone.
-    async fn phone(&self) -> Option<&str> {
-        self.phone.as_deref()
-    }
-    /// Mobile phone.
-    async fn mobile(&self) -> Option<&str> {
-        self.mobile.as_deref()
-    }
-    /// The client's main contact.
-    async fn is_primary(&self) -> bool {
-        self.is_primary
-    }
-    /// Still a contact of ours.
-    async fn is_active(&self) -> bool {
-        self.is_active
-    }
-    /// When the contact was added.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.created_at
-    }
-    /// Last change.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.updated_at
-    }
-}
-
-/// A contact person.
-#[derive(InputObject, Default)]
-pub struct ContactInput {
-    /// Full name (required).
-    full_name: String,
-    /// Job title.
-    title: Option<String>,
-    /// Email address.
-    email: Option<String>,
-    /// Office phone: digits, spaces, + - . ( ), 7–15 digits, optional extension.
-    phone: Option<String>,
-    /// Mobile phone, same format.
-    mobile: Option<String>,
-    /// The client's main contact.
-    #[graphql(default = false)]
-    is_primary: bool,
-}
-
-impl From<ContactInput> for ContactFields {
-    fn from(input: ContactInput) -> Self {
-        Self {
-            full_name: input.full_name,
-            title: input.title,
-            email: input.email,
-            phone: input.phone,
-            mobile: input.mobile,
-            is_primary: input.is_primary,
-        }
-    }
-}
-
-/// Changes to a contact; omitted fields stay, `null` clears an optional one.
-#[derive(InputObject, Default)]
-pub struct UpdateContactInput {
-    /// Full name.
-    full_name: Option<String>,
-    /// Job title.
-    title: MaybeUndefined<String>,
-    /// Email address.
-    email: MaybeUndefined<String>,
-    /// Office phone.
-    phone: MaybeUndefined<String>,
-    /// Mobile phone.
-    mobile: MaybeUndefined<String>,
-    /// False to mark the person as no longer a contact.
-    is_active: Option<bool>,
-}
-
-fn change(value: MaybeUndefined<String>) -> Option<Option<String>> {
-    match value {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(Some(v)),
-    }
-}
 
 /// Contact mutations.
 #[derive(Default)]
@@ -130,10 +26,11 @@ impl ContactsMutation {
         input: ContactInput,
     ) -> ApiResult<Contact> {
         let client_id = parse_id(&client_id, "clientId")?;
-        let mut errors = Vec::new();
-        let contact =
-            NewContact::parse(input.into(), "", &mut errors).ok_or(AppError::Validation(errors))?;
-        service::add(&state(ctx).pool, client_id, contact).await
+        let contact = NewContact::parse(input.fields())?;
+        let mut tx = state(ctx).pool.begin().await?;
+        let added = service::add(&mut tx, client_id, contact).await?;
+        tx.commit().await?;
+        Ok(added)
     }
 
     /// Changes a contact. The primary contact cannot be deactivated while others remain.
@@ -142,22 +39,22 @@ impl ContactsMutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        input: UpdateContactInput,
+        input: ContactPatch,
     ) -> ApiResult<Contact> {
-        let patch = ContactPatch {
-            full_name: input.full_name,
-            title: change(input.title),
-            email: change(input.email),
-            phone: change(input.phone),
-            mobile: change(input.mobile),
-            is_active: input.is_active,
-        };
-        service::update(&state(ctx).pool, parse_id(&id, "id")?, patch).await
+        let id = parse_id(&id, "id")?;
+        let mut tx = state(ctx).pool.begin().await?;
+        let updated = service::update(&mut tx, id, &input).await?;
+        tx.commit().await?;
+        Ok(updated)
     }
 
     /// Makes this contact its client's primary contact, atomically.
     #[graphql(guard = "Allowed(Permission::ManageClients)")]
     async fn set_primary_contact(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Contact> {
-        service::set_primary(&state(ctx).pool, parse_id(&id, "id")?).await
+        let id = parse_id(&id, "id")?;
+        let mut tx = state(ctx).pool.begin().await?;
+        let contact = service::set_primary(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(contact)
     }
 }

@@ -1,11 +1,13 @@
-//! All SQL about contacts, and the `ContactsByClient` loader.
+//! All SQL about contacts, and the `ContactsByClient` loader. Private to `contacts`.
 
 use std::collections::HashMap;
 
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-use super::model::{Contact, NewContact};
+use clientele_core::NewContact;
+
+use super::Contact;
 use crate::{
     error::AppError,
     graphql::loaders::{ContactsByClient, PgLoader},

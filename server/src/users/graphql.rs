@@ -1,42 +1,14 @@
 //! Staff over GraphQL: `login`, `me`, `users`, `createUser`.
 
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::{User, model::NewUser, service};
+use super::{NewUser, User, model::CreateUserInput, service};
 use crate::{
     auth::{Allowed, Authenticated, Permission, Role, viewer},
     error::{ApiResult, AppError},
-    graphql::{ApiContext, loaders::UserById, state},
+    graphql::{ApiContext, loader, loaders::UserById, state},
 };
-
-#[Object]
-impl User {
-    /// Unique id.
-    async fn id(&self) -> ID {
-        ID(self.id.to_string())
-    }
-    /// Sign-in email address.
-    async fn email(&self) -> &str {
-        &self.email
-    }
-    /// Full name.
-    async fn full_name(&self) -> &str {
-        &self.full_name
-    }
-    /// Role, which decides what this user may do.
-    async fn role(&self) -> Role {
-        self.role
-    }
-    /// False once the account is switched off.
-    async fn is_active(&self) -> bool {
-        self.is_active
-    }
-    /// When the account was added.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.created_at
-    }
-}
 
 /// The result of signing in.
 #[derive(SimpleObject)]
@@ -49,19 +21,6 @@ pub struct LoginPayload {
     user: User,
 }
 
-/// A new staff account.
-#[derive(InputObject)]
-pub struct CreateUserInput {
-    /// Sign-in email, unique whatever its case.
-    email: String,
-    /// Full name.
-    full_name: String,
-    /// Role.
-    role: Role,
-    /// Initial password, at least 10 characters.
-    password: String,
-}
-
 /// Staff queries.
 #[derive(Default)]
 pub struct UsersQuery;
@@ -71,9 +30,8 @@ impl UsersQuery {
     /// The signed-in user.
     #[graphql(guard = "Authenticated")]
     async fn me(&self, ctx: &Context<'_>) -> ApiResult<User> {
-        let viewer = viewer(ctx)?;
-        ctx.data_unchecked::<crate::graphql::Loader>()
-            .load_one(UserById(viewer.user_id))
+        loader(ctx)
+            .load_one(UserById(viewer(ctx)?.user_id))
             .await?
             .ok_or(AppError::Unauthenticated("your account no longer exists"))
     }
@@ -116,7 +74,10 @@ impl UsersMutation {
     /// Adds a staff account (admins only).
     #[graphql(guard = "Allowed(Permission::ManageUsers)")]
     async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> ApiResult<User> {
-        let new = NewUser::parse(&input.email, &input.full_name, input.role, input.password)?;
-        service::create_user(&state(ctx).pool, new).await
+        let new = NewUser::try_from(input)?;
+        let mut tx = state(ctx).pool.begin().await?;
+        let user = service::create_user(&mut tx, new).await?;
+        tx.commit().await?;
+        Ok(user)
     }
 }

@@ -1,9 +1,12 @@
 //! Staff accounts of the host system: sign-in, the current user, the account-manager
 //! picker, and adding staff (admins only).
+//!
+//! Other domains use the functions re-exported here; `sql` is this domain's own.
 
-pub mod graphql;
-pub mod model;
-pub mod service;
-pub mod sql;
+pub(crate) mod graphql;
+mod model;
+mod service;
+mod sql;
 
-pub use model::User;
+pub use model::{MIN_PASSWORD_LENGTH, NewUser, User};
+pub use service::{Session, active_role, create_user, find, find_by_email, list, login};

@@ -1,29 +1,39 @@
 //! A staff user and the input that creates one.
 
+use async_graphql::{InputObject, SimpleObject};
 use chrono::{DateTime, Utc};
+use clientele_core::{Email, FieldErrors, Role, required_text};
 use uuid::Uuid;
 
-use crate::{
-    auth::Role,
-    error::{ApiResult, AppError},
-    values::{Email, required_text},
-};
-
 /// A staff member.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, SimpleObject)]
 pub struct User {
-    /// Primary key.
+    /// Unique id.
+    #[graphql(skip, derived(name = "id", into = "async_graphql::ID", owned))]
     pub id: Uuid,
-    /// Sign-in address, unique whatever its case.
+    /// Sign-in email address.
     pub email: String,
-    /// Name as shown to colleagues.
+    /// Full name.
     pub full_name: String,
-    /// What they may do.
+    /// Role, which decides what this user may do.
     pub role: Role,
-    /// Inactive users cannot sign in or manage accounts.
+    /// False once the account is switched off.
     pub is_active: bool,
     /// When the account was added.
     pub created_at: DateTime<Utc>,
+}
+
+/// A new staff account.
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    /// Sign-in email, unique whatever its case.
+    pub email: String,
+    /// Full name.
+    pub full_name: String,
+    /// Role.
+    pub role: Role,
+    /// Initial password, at least 10 characters.
+    pub password: String,
 }
 
 /// A validated new staff account.
@@ -42,28 +52,26 @@ pub struct NewUser {
 /// Shortest password accepted for a new account.
 pub const MIN_PASSWORD_LENGTH: usize = 10;
 
-impl NewUser {
-    /// Validates every field, reporting all problems at once.
-    pub fn parse(email: &str, full_name: &str, role: Role, password: String) -> ApiResult<Self> {
-        let mut errors = Vec::new();
-        let email =
-            Email::parse(email).map_err(|m| errors.push(("email".to_owned(), m.to_owned())));
-        let full_name =
-            required_text(full_name, 200).map_err(|m| errors.push(("fullName".to_owned(), m)));
-        if password.chars().count() < MIN_PASSWORD_LENGTH {
-            errors.push((
-                "password".to_owned(),
+impl TryFrom<CreateUserInput> for NewUser {
+    type Error = FieldErrors;
+
+    fn try_from(input: CreateUserInput) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let email = errors.check("email", Email::parse(&input.email));
+        let full_name = errors.check("fullName", required_text(&input.full_name, 200));
+        if input.password.chars().count() < MIN_PASSWORD_LENGTH {
+            errors.add(
+                "password",
                 format!("must be at least {MIN_PASSWORD_LENGTH} characters"),
-            ));
+            );
         }
-        match (email, full_name) {
-            (Ok(email), Ok(full_name)) if errors.is_empty() => Ok(Self {
-                email,
-                full_name,
-                role,
-                password,
-            }),
-            _ => Err(AppError::Validation(errors)),
-        }
+        errors.finish(|| {
+            Some(Self {
+                email: email?,
+                full_name: full_name?,
+                role: input.role,
+                password: input.password,
+            })
+        })
     }
 }

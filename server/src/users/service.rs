@@ -1,9 +1,11 @@
-//! The rules about staff: sign-in, listing, adding.
+//! The rules about staff: sign-in, listing, adding. Writes run on the caller's connection
+//! (usually its transaction).
 
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
 
-use super::{User, model::NewUser, sql};
+use super::{NewUser, User, sql};
 use crate::{
     auth::{JwtKeys, Role, password},
     error::{ApiResult, AppError, OnConstraint},
@@ -21,8 +23,13 @@ pub struct Session {
 
 /// Checks an email and password and issues a token. Unknown email, wrong password and an
 /// inactive account all get the same answer, after the same amount of work.
-pub async fn login(pool: &PgPool, jwt: &JwtKeys, email: &str, plain: String) -> ApiResult<Session> {
-    let found = sql::credentials_by_email(pool, email.trim()).await?;
+pub async fn login(
+    db: impl PgExecutor<'_>,
+    jwt: &JwtKeys,
+    email: &str,
+    plain: String,
+) -> ApiResult<Session> {
+    let found = sql::credentials_by_email(db, email.trim()).await?;
     let (stored, user) = match found {
         Some(c) => (c.password_hash, Some(c.user)),
         None => (password::decoy_hash().to_owned(), None),
@@ -42,21 +49,37 @@ pub async fn login(pool: &PgPool, jwt: &JwtKeys, email: &str, plain: String) -> 
 }
 
 /// Adds a staff account.
-pub async fn create_user(pool: &PgPool, new: NewUser) -> ApiResult<User> {
+pub async fn create_user(db: &mut PgConnection, new: NewUser) -> ApiResult<User> {
     let hash = password::hash(new.password).await?;
-    sql::insert_user(pool, new.email.as_str(), &new.full_name, new.role, &hash)
+    sql::insert_user(db, new.email.as_str(), &new.full_name, new.role, &hash)
         .await
-        .on_constraint("users_email_key", || AppError::Conflict {
-            message: "a user with this email already exists".to_owned(),
-            details: None,
+        .on_constraint("users_email_key", || {
+            AppError::conflict("a user with this email already exists")
         })
 }
 
-/// Staff for pickers and admin screens.
+/// Staff for pickers and admin screens: some roles only, inactive accounts when asked.
 pub async fn list(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     roles: Option<&[Role]>,
     include_inactive: bool,
 ) -> ApiResult<Vec<User>> {
-    Ok(sql::list_users(pool, roles, include_inactive).await?)
+    Ok(sql::list_users(db, roles, include_inactive).await?)
+}
+
+/// One user by id, if there is one.
+pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> ApiResult<Option<User>> {
+    Ok(sql::users_by_ids(db, &[id]).await?.pop())
+}
+
+/// The user with this email (any case), if there is one.
+pub async fn find_by_email(db: impl PgExecutor<'_>, email: &str) -> ApiResult<Option<User>> {
+    Ok(sql::credentials_by_email(db, email)
+        .await?
+        .map(|credentials| credentials.user))
+}
+
+/// The current role of an active user; `None` when the user is gone or switched off.
+pub async fn active_role(db: impl PgExecutor<'_>, id: Uuid) -> ApiResult<Option<Role>> {
+    Ok(sql::active_role(db, id).await?)
 }

@@ -1,4 +1,4 @@
-//! All SQL about staff users, and the `UserById` loader.
+//! All SQL about staff users, and the `UserById` loader. Private to `users`.
 
 use std::collections::HashMap;
 

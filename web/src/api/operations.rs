@@ -3,6 +3,7 @@
 
 #![allow(missing_docs, clippy::all)]
 
+pub use clientele_core::{ClientStatus, Role};
 use graphql_client::GraphQLQuery;
 
 /// `DateTime` scalar: RFC 3339 text.
@@ -12,7 +13,8 @@ pub type DateTime = String;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/session.graphql",
-    response_derives = "Debug, Clone, PartialEq"
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("Role", "ClientStatus")
 )]
 pub struct Login;
 
@@ -20,7 +22,8 @@ pub struct Login;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/clients.graphql",
-    response_derives = "Debug, Clone, PartialEq"
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("Role", "ClientStatus")
 )]
 pub struct ClientList;
 
@@ -28,7 +31,8 @@ pub struct ClientList;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/clients.graphql",
-    response_derives = "Debug, Clone, PartialEq"
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("Role", "ClientStatus")
 )]
 pub struct ListFilters;
 
@@ -36,7 +40,8 @@ pub struct ListFilters;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/clients.graphql",
-    response_derives = "Debug, Clone, PartialEq"
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("Role", "ClientStatus")
 )]
 pub struct ClientDuplicates;
 
@@ -44,7 +49,8 @@ pub struct ClientDuplicates;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/clients.graphql",
-    response_derives = "Debug, Clone, PartialEq"
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("Role", "ClientStatus")
 )]
 pub struct CreateClient;
 
@@ -52,7 +58,8 @@ pub struct CreateClient;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/clients.graphql",
-    response_derives = "Debug, Clone, PartialEq"
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("Role", "ClientStatus")
 )]
 pub struct ClientDetail;
 
@@ -60,7 +67,8 @@ pub struct ClientDetail;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/clients.graphql",
-    response_derives = "Debug, Clone, PartialEq"
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("Role", "ClientStatus")
 )]
 pub struct UpdateClient;
 
@@ -68,7 +76,8 @@ pub struct UpdateClient;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/clients.graphql",
-    response_derives = "Debug, Clone, PartialEq"
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("Role", "ClientStatus")
 )]
 pub struct DeactivateClient;
 
@@ -76,6 +85,7 @@ pub struct DeactivateClient;
 #[graphql(
     schema_path = "../schema.graphql",
     query_path = "graphql/clients.graphql",
-    response_derives = "Debug, Clone, PartialEq"
+    response_derives = "Debug, Clone, PartialEq",
+    extern_enums("Role", "ClientStatus")
 )]
 pub struct ReactivateClient;

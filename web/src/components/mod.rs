@@ -4,6 +4,7 @@ mod profile_form;
 
 pub use profile_form::{ProfileDraft, ProfileForm, filled};
 
+use clientele_core::ClientStatus;
 use leptos::prelude::*;
 use serde::Serialize;
 
@@ -17,22 +18,16 @@ pub fn enum_name<T: Serialize>(value: &T) -> String {
         .unwrap_or_default()
 }
 
-/// A client status as people read it.
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "ACTIVE" => "Active",
-        "INACTIVE" => "Inactive",
-        "ON_HOLD" => "On hold",
-        "ARCHIVED" => "Archived",
-        _ => "Unknown",
-    }
+/// The value of a generated enum named by its GraphQL name (`ON_HOLD`), if it is one.
+pub fn from_enum_name<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
 }
 
 /// A coloured badge for a client status.
 #[component]
-pub fn StatusBadge(#[prop(into)] status: String) -> impl IntoView {
-    let class = format!("badge badge-{}", status.to_lowercase().replace('_', "-"));
-    view! { <span class=class>{status_label(&status)}</span> }
+pub fn StatusBadge(status: ClientStatus) -> impl IntoView {
+    let class = format!("badge badge-{}", status.as_str());
+    view! { <span class=class>{status.label()}</span> }
 }
 
 /// Shown while data is on its way.

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use clientele_core::{ClientProfile, ProfileFields};
 use leptos::prelude::*;
 
 use super::{Picker, TextField};
-use crate::pages::validate;
 
 /// The editable profile of a client, one signal a field.
 #[derive(Clone, Copy)]
@@ -64,16 +64,42 @@ impl ProfileDraft {
         }
     }
 
-    /// The browser-side checks (the server still decides): field → message.
+    /// The server's own profile checks, run before sending: field → message.
     pub fn problems(&self) -> BTreeMap<String, String> {
-        let mut found = BTreeMap::new();
-        if filled(self.name).is_none() {
-            found.insert("name".to_owned(), "is required".to_owned());
-        }
-        if let Some(message) = filled(self.website).and_then(|w| validate::website(&w)) {
-            found.insert("website".to_owned(), message.to_owned());
-        }
-        found
+        let text = |signal: RwSignal<String>| signal.get_untracked();
+        let [
+            name,
+            industry,
+            website,
+            address,
+            city,
+            region,
+            country,
+            postal_code,
+        ] = [
+            self.name,
+            self.industry,
+            self.website,
+            self.address,
+            self.city,
+            self.region,
+            self.country,
+            self.postal_code,
+        ]
+        .map(text);
+        ClientProfile::parse(ProfileFields {
+            name: &name,
+            industry: Some(&industry),
+            website: Some(&website),
+            address: Some(&address),
+            city: Some(&city),
+            state: Some(&region),
+            country: Some(&country),
+            postal_code: Some(&postal_code),
+        })
+        .err()
+        .map(|errors| errors.into_map())
+        .unwrap_or_default()
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use clientele_core::{ClientStatus, Permission};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{components::A, hooks::use_params_map};
 
@@ -16,7 +17,7 @@ use crate::{
     },
     components::{
         ErrorNotice, Loading, ProfileDraft, ProfileForm, StatusBadge, TextField, account_managers,
-        enum_name, filled,
+        enum_name, filled, from_enum_name,
     },
     session::Session,
 };
@@ -46,18 +47,17 @@ pub fn ClientDetailPage() -> impl IntoView {
                     Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
                     Ok(data) => {
                         let c = data.client;
-                        let status = enum_name(&c.status);
-                        let active = status == "ACTIVE";
+                        let active = c.status == ClientStatus::Active;
                         view! {
                             <HeaderCard client=c.clone()/>
                             <div class="actions">
-                                <Show when=move || session.can_manage_clients() && !editing.get()>
+                                <Show when=move || session.may(Permission::ManageClients) && !editing.get()>
                                     <button type="button" class="button" on:click=move |_| editing.set(true)>"Edit"</button>
                                 </Show>
-                                <Show when=move || session.can_deactivate() && active>
+                                <Show when=move || session.may(Permission::DeactivateClients) && active>
                                     <button type="button" class="button-danger" on:click=move |_| dialog.set(Some(Dialog::Deactivate))>"Deactivate"</button>
                                 </Show>
-                                <Show when=move || session.can_deactivate() && !active>
+                                <Show when=move || session.may(Permission::DeactivateClients) && !active>
                                     <button type="button" class="button" on:click=move |_| dialog.set(Some(Dialog::Reactivate))>"Reactivate"</button>
                                 </Show>
                             </div>
@@ -99,7 +99,7 @@ pub fn ClientDetailPage() -> impl IntoView {
 
 #[component]
 fn HeaderCard(client: Client) -> impl IntoView {
-    let status = enum_name(&client.status);
+    let status = client.status;
     view! {
         <header class="card client-header">
             <div class="client-header-title">
@@ -214,8 +214,8 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
         postal_code,
         manager,
     } = draft;
-    let status = RwSignal::new(enum_name(&client.status));
-    let can_pause = matches!(status.get_untracked().as_str(), "ACTIVE" | "ON_HOLD");
+    let status = RwSignal::new(client.status);
+    let can_pause = client.status.is_editable();
     let errors = RwSignal::new(BTreeMap::<String, String>::new());
     let failure = RwSignal::new(None::<ApiError>);
     let confirm_not_duplicate = RwSignal::new(false);
@@ -232,11 +232,6 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
             return;
         }
         busy.set(true);
-        let new_status = match status.get_untracked().as_str() {
-            "ON_HOLD" => Some(update_client::ClientStatus::ON_HOLD),
-            "ACTIVE" => Some(update_client::ClientStatus::ACTIVE),
-            _ => None,
-        };
         let input = update_client::UpdateClientInput {
             name: Some(name.get_untracked().trim().to_owned()),
             industry: filled(industry),
@@ -247,7 +242,7 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
             country: filled(country),
             postal_code: filled(postal_code),
             account_manager_id: filled(manager),
-            status: if can_pause { new_status } else { None },
+            status: can_pause.then(|| status.get_untracked()),
             confirm_not_duplicate: confirm_not_duplicate.get_untracked(),
         };
         let id = id.clone();
@@ -273,9 +268,14 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
                 <Show when=move || can_pause>
                     <div class="field">
                         <label for="edit-status">"Status"</label>
-                        <select id="edit-status" on:change=move |ev| status.set(event_target_value(&ev))>
-                            <option value="ACTIVE" selected=status.get_untracked() == "ACTIVE">"Active"</option>
-                            <option value="ON_HOLD" selected=status.get_untracked() == "ON_HOLD">"On hold"</option>
+                        <select id="edit-status" on:change=move |ev| {
+                            if let Some(chosen) = from_enum_name(&event_target_value(&ev)) {
+                                status.set(chosen);
+                            }
+                        }>
+                            {[ClientStatus::Active, ClientStatus::OnHold].map(|option| view! {
+                                <option value=enum_name(&option) selected=status.get_untracked() == option>{option.label()}</option>
+                            })}
                         </select>
                     </div>
                 </Show>

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use clientele_core::{ClientStatus, Permission};
 use leptos::{leptos_dom::helpers::TimeoutHandle, prelude::*};
 use leptos_router::{
     NavigateOptions,
@@ -16,15 +17,16 @@ use crate::{
         self,
         operations::{ClientList, ListFilters, client_list, list_filters},
     },
-    components::{ErrorNotice, Loading, Picker, StatusBadge, enum_name},
+    components::{ErrorNotice, Loading, Picker, StatusBadge, enum_name, from_enum_name},
     session::Session,
 };
 
-const STATUSES: [(&str, &str); 4] = [
-    ("ACTIVE", "Active"),
-    ("ON_HOLD", "On hold"),
-    ("INACTIVE", "Inactive"),
-    ("ARCHIVED", "Archived"),
+/// The status filters, in the order staff read them.
+const STATUSES: [ClientStatus; 4] = [
+    ClientStatus::Active,
+    ClientStatus::OnHold,
+    ClientStatus::Inactive,
+    ClientStatus::Archived,
 ];
 const SORTS: [(&str, &str); 7] = [
     ("NAME_ASC", "Name A–Z"),
@@ -41,7 +43,7 @@ const PAGE_SIZE: i64 = 20;
 #[derive(Debug, Clone, PartialEq, Default)]
 struct ListState {
     search: String,
-    statuses: Vec<String>,
+    statuses: Vec<ClientStatus>,
     industry: String,
     manager: String,
     sort: String,
@@ -56,8 +58,7 @@ impl ListState {
             search: text("q"),
             statuses: text("status")
                 .split(',')
-                .filter(|s| STATUSES.iter().any(|(code, _)| code == s))
-                .map(str::to_owned)
+                .filter_map(from_enum_name)
                 .collect(),
             industry: text("industry"),
             manager: text("manager"),
@@ -78,7 +79,8 @@ impl ListState {
             }
         };
         push("q", &self.search);
-        push("status", &self.statuses.join(","));
+        let statuses: Vec<String> = self.statuses.iter().map(enum_name).collect();
+        push("status", &statuses.join(","));
         push("industry", &self.industry);
         push("manager", &self.manager);
         push("sort", &self.sort);
@@ -106,17 +108,7 @@ impl ListState {
             "RELEVANCE" => Some(client_list::ClientSort::RELEVANCE),
             _ => None,
         };
-        let statuses: Vec<client_list::ClientStatus> = self
-            .statuses
-            .iter()
-            .filter_map(|s| match s.as_str() {
-                "ACTIVE" => Some(client_list::ClientStatus::ACTIVE),
-                "ON_HOLD" => Some(client_list::ClientStatus::ON_HOLD),
-                "INACTIVE" => Some(client_list::ClientStatus::INACTIVE),
-                "ARCHIVED" => Some(client_list::ClientStatus::ARCHIVED),
-                _ => None,
-            })
-            .collect();
+        let statuses = self.statuses.clone();
         let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
         client_list::Variables {
             filter: Some(client_list::ClientFilter {
@@ -211,7 +203,7 @@ pub fn ClientListPage() -> impl IntoView {
     view! {
         <div class="list-head">
             <h1>"Clients"</h1>
-            <Show when=move || session.can_manage_clients()>
+            <Show when=move || session.may(Permission::ManageClients)>
                 <A href="/clients/new" attr:class="button">"Create client"</A>
             </Show>
         </div>
@@ -231,19 +223,19 @@ pub fn ClientListPage() -> impl IntoView {
                     <legend>"Status"</legend>
                     {STATUSES
                         .iter()
-                        .map(|(code, label)| {
-                            let code = *code;
+                        .map(|status| {
+                            let status = *status;
                             let count = move || {
                                 clients
                                     .get()
                                     .and_then(|r| r.ok())
                                     .map(|d| {
                                         let s = d.clients.summary;
-                                        match code {
-                                            "ACTIVE" => s.active,
-                                            "ON_HOLD" => s.on_hold,
-                                            "INACTIVE" => s.inactive,
-                                            _ => s.archived,
+                                        match status {
+                                            ClientStatus::Active => s.active,
+                                            ClientStatus::OnHold => s.on_hold,
+                                            ClientStatus::Inactive => s.inactive,
+                                            ClientStatus::Archived => s.archived,
                                         }
                                         .to_string()
                                     })
@@ -253,17 +245,17 @@ pub fn ClientListPage() -> impl IntoView {
                                 <label class="check">
                                     <input
                                         type="checkbox"
-                                        prop:checked=move || state.with(|s| s.statuses.iter().any(|x| x == code))
+                                        prop:checked=move || state.with(|s| s.statuses.contains(&status))
                                         on:change=move |_| change(&|s: &mut ListState| {
-                                            if let Some(i) = s.statuses.iter().position(|x| x == code) {
+                                            if let Some(i) = s.statuses.iter().position(|x| *x == status) {
                                                 s.statuses.remove(i);
                                             } else {
-                                                s.statuses.push(code.to_owned());
+                                                s.statuses.push(status);
                                             }
                                             s.page = 1;
                                         })
                                     />
-                                    <span>{*label}</span>
+                                    <span>{status.label()}</span>
                                     <span class="count">{count}</span>
                                 </label>
                             }
@@ -410,7 +402,7 @@ fn ClientCards(items: Vec<Item>) -> impl IntoView {
                         <li class="card client-card">
                             <div class="client-card-head">
                                 <A href=href attr:class="client-name">{c.name.clone()}</A>
-                                <StatusBadge status=enum_name(&c.status)/>
+                                <StatusBadge status=c.status/>
                             </div>
                             <p class="code">{c.client_code.clone()}</p>
                             <dl class="facts">
@@ -457,7 +449,7 @@ fn ClientTable(items: Vec<Item>) -> impl IntoView {
                                 <tr>
                                     <td><A href=href>{c.name.clone()}</A></td>
                                     <td class="code">{c.client_code.clone()}</td>
-                                    <td><StatusBadge status=enum_name(&c.status)/></td>
+                                    <td><StatusBadge status=c.status/></td>
                                     <td>{c.industry.clone().unwrap_or_default()}</td>
                                     <td>{place}</td>
                                     <td>{c.account_manager.as_ref().map(|m| m.full_name.clone()).unwrap_or_default()}</td>

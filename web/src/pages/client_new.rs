@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use clientele_core::{ContactFields, FieldErrors, NewContact};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{components::A, hooks::use_navigate};
 
@@ -13,7 +14,6 @@ use crate::{
         operations::{ClientDuplicates, CreateClient, client_duplicates, create_client},
     },
     components::{ErrorNotice, ProfileDraft, ProfileForm, TextField, account_managers, filled},
-    pages::validate,
     session::Session,
 };
 
@@ -96,29 +96,35 @@ pub fn NewClientPage() -> impl IntoView {
         });
     };
 
-    // Browser-side checks mirror the server's rules so mistakes show before submitting;
-    // the server still decides.
+    // The server's own checks (clientele_core), run before sending so mistakes show at
+    // once; the server still decides.
     let validate_step = move |which: usize| -> bool {
-        let mut found = if which == 0 {
-            draft.problems()
-        } else {
-            BTreeMap::new()
-        };
-        if which == 1 {
-            for (i, c) in contacts.get_untracked().iter().enumerate() {
-                if c.full_name.get_untracked().trim().is_empty() {
-                    found.insert(format!("contacts[{i}].fullName"), "is required".to_owned());
+        let found = match which {
+            0 => draft.problems(),
+            1 => {
+                let mut errors = FieldErrors::new();
+                for (i, c) in contacts.get_untracked().iter().enumerate() {
+                    let [full_name, title, email, phone, mobile] =
+                        [c.full_name, c.title, c.email, c.phone, c.mobile]
+                            .map(|field| field.get_untracked());
+                    errors.nest(&format!("contacts[{i}]"), |e| {
+                        NewContact::check(
+                            ContactFields {
+                                full_name: &full_name,
+                                title: Some(&title),
+                                email: Some(&email),
+                                phone: Some(&phone),
+                                mobile: Some(&mobile),
+                                is_primary: false,
+                            },
+                            e,
+                        )
+                    });
                 }
-                if let Some(m) = filled(c.email).and_then(|e| validate::email(&e)) {
-                    found.insert(format!("contacts[{i}].email"), m.to_owned());
-                }
-                for (field, value) in [("phone", c.phone), ("mobile", c.mobile)] {
-                    if let Some(m) = filled(value).and_then(|p| validate::phone(&p)) {
-                        found.insert(format!("contacts[{i}].{field}"), m.to_owned());
-                    }
-                }
+                errors.into_map()
             }
-        }
+            _ => BTreeMap::new(),
+        };
         let ok = found.is_empty();
         errors.set(found);
         ok

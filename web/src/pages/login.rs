@@ -8,7 +8,6 @@ use crate::{
         self,
         operations::{Login, login},
     },
-    components::enum_name,
     session::{CurrentUser, Session},
 };
 
@@ -50,7 +49,7 @@ pub fn LoginPage() -> impl IntoView {
                             id: user.id,
                             full_name: user.full_name,
                             email: user.email,
-                            role: enum_name(&user.role),
+                            role: user.role,
                         },
                     );
                     navigate("/clients", Default::default());

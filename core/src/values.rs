@@ -181,6 +181,17 @@ pub fn optional_text(raw: Option<&str>, max: usize) -> Result<Option<String>, St
     }
 }
 
+/// A blank value is absent; anything else must parse.
+pub fn parse_optional<T>(
+    raw: Option<&str>,
+    parse: fn(&str) -> Result<T, &'static str>,
+) -> Result<Option<T>, &'static str> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => parse(text).map(Some),
+    }
+}
+
 /// Required text, trimmed, between 1 and `max` characters.
 pub fn required_text(raw: &str, max: usize) -> Result<String, String> {
     match optional_text(Some(raw), max)? {

@@ -1,10 +1,10 @@
-//! Roles and the role matrix of DESIGN.md, in one place.
-
-use async_graphql::Enum;
+//! Roles and the role matrix of DESIGN.md, in one place. The server enforces it; the app
+//! reads the same matrix to decide which buttons to show.
 
 /// A staff member's role.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Role {
     /// Runs the system: everything, including deactivation and bulk operations.
     Admin,
@@ -16,17 +16,12 @@ pub enum Role {
     Analyst,
 }
 
-crate::db_text_enum!(Role {
+text_enum!(Role {
     Admin => "admin",
     Manager => "manager",
     Recruiter => "recruiter",
     Analyst => "analyst",
 });
-
-impl Role {
-    /// Every role, for tests and pickers.
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Manager, Role::Recruiter, Role::Analyst];
-}
 
 /// Something a role may or may not do; `allows` is the role matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +64,14 @@ impl Permission {
             Self::FinalizeFeedback => role == Manager,
         }
     }
+
+    /// The roles that hold this permission.
+    pub fn roles(self) -> impl Iterator<Item = Role> {
+        Role::ALL
+            .iter()
+            .copied()
+            .filter(move |role| self.allows(*role))
+    }
 }
 
 #[cfg(test)]
@@ -105,10 +108,14 @@ mod tests {
     }
 
     #[test]
-    fn roles_round_trip_through_their_database_names() {
+    fn roles_round_trip_through_their_stored_and_wire_names() {
         for role in Role::ALL {
-            assert_eq!(role.as_str().parse::<Role>().ok(), Some(role));
+            assert_eq!(role.as_str().parse::<Role>().ok(), Some(*role));
         }
         assert!("superuser".parse::<Role>().is_err());
+        assert_eq!(
+            serde_json::to_string(&Role::Recruiter).ok().as_deref(),
+            Some("\"RECRUITER\"")
+        );
     }
 }

@@ -1,0 +1,34 @@
+//! The shared services every resolver reaches, and the per-request DataLoader.
+
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, HashMapCache};
+use sqlx::PgPool;
+
+use super::loaders::PgLoader;
+use crate::{auth::JwtKeys, config::Config};
+
+/// The per-request DataLoader. Its cache lives as long as the request, so a list resolver
+/// can prime it with one batch per relation (see `clients::graphql`) and the item fields
+/// then read from the cache, however the executor interleaves them.
+pub type Loader = DataLoader<PgLoader, HashMapCache>;
+
+/// What every resolver may reach: shared services, not per-request state.
+pub struct ApiContext {
+    /// The database.
+    pub pool: PgPool,
+    /// Session token keys.
+    pub jwt: Arc<JwtKeys>,
+    /// Configuration.
+    pub config: Arc<Config>,
+}
+
+/// The shared services from a resolver's context.
+pub fn state<'a>(ctx: &async_graphql::Context<'a>) -> &'a ApiContext {
+    ctx.data_unchecked::<ApiContext>()
+}
+
+/// The request's DataLoader.
+pub fn loader<'a>(ctx: &async_graphql::Context<'a>) -> &'a Loader {
+    ctx.data_unchecked::<Loader>()
+}
