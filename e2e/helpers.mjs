@@ -1,5 +1,7 @@
 // Shared helpers of the browser tests: Debian's Chromium through playwright-core (never a
 // downloaded browser), sign-in, screenshots.
+import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -69,4 +71,37 @@ export async function graphql(page, token, query, variables = {}) {
     },
     { token, query, variables },
   );
+}
+
+/** A session token signed with the server's key (HS256) whose `exp` is already past. */
+export function expiredToken(userId, role) {
+  const secret = process.env.JWT_SECRET;
+  if (!secret) throw new Error('JWT_SECRET is not set (run through `cargo xtask test`)');
+  const now = Math.floor(Date.now() / 1000);
+  const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: userId, role, iat: now - 7200, exp: now - 3600 })}`;
+  const signature = createHmac('sha256', secret).update(unsigned).digest('base64url');
+  return `${unsigned}.${signature}`;
+}
+
+/** Runs SQL on the server's database: a change made behind the app's back (another user). */
+export function sql(statement) {
+  const url = process.env.E2E_DATABASE_URL;
+  if (!url) throw new Error('E2E_DATABASE_URL is not set (run through `cargo xtask test`)');
+  execFileSync('psql', ['-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', statement]);
+}
+
+/** Signs in through the API (not the form) and returns the token and user. */
+export async function apiLogin(page, role) {
+  return page.evaluate(async ({ email, password }) => {
+    const response = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { id fullName email role } } }',
+        variables: { e: email, p: password },
+      }),
+    });
+    return (await response.json()).data.login;
+  }, { email: EMAILS[role], password: PASSWORD });
 }

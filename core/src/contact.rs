@@ -58,6 +58,20 @@ impl NewContact {
         })
     }
 
+    /// Checks a list of contacts, each problem named `contacts[i].field`: what the create
+    /// form's contacts step runs, and the server again on `createClient`.
+    pub fn check_all<'a>(
+        rows: impl IntoIterator<Item = ContactFields<'a>>,
+        errors: &mut FieldErrors,
+    ) -> Option<Vec<Self>> {
+        let checked: Vec<Option<Self>> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, row)| errors.nest(&format!("contacts[{i}]"), |e| Self::check(row, e)))
+            .collect();
+        checked.into_iter().collect()
+    }
+
     /// The checked contact, or every problem with it.
     pub fn parse(fields: ContactFields<'_>) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();

@@ -170,16 +170,21 @@ pub fn is_public_email_domain(domain: &str) -> bool {
     PUBLIC.contains(&domain)
 }
 
-/// Optional free text, trimmed, with an upper bound; blank becomes `None`.
+/// Optional free text, trimmed, with an upper bound; blank becomes `None`. A NUL character
+/// is refused: PostgreSQL cannot store it in text.
 pub fn optional_text(raw: Option<&str>, max: usize) -> Result<Option<String>, String> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(text) if text.chars().count() > max => {
             Err(format!("must be at most {max} characters"))
         }
+        Some(text) if text.contains('\0') => Err(NUL_MESSAGE.to_owned()),
         Some(text) => Ok(Some(text.to_owned())),
     }
 }
+
+/// Why text with a NUL character is refused.
+pub const NUL_MESSAGE: &str = "must not contain the NUL character (\\0)";
 
 /// A blank value is absent; anything else must parse.
 pub fn parse_optional<T>(
@@ -255,6 +260,22 @@ mod tests {
         for bad in ["acme", "ftp://acme.com", "https://", "not a url at all"] {
             assert!(Website::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn text_is_trimmed_bounded_and_free_of_nul() {
+        assert_eq!(
+            optional_text(Some("  Acme "), 10),
+            Ok(Some("Acme".to_owned()))
+        );
+        assert_eq!(optional_text(Some("   "), 10), Ok(None));
+        assert!(optional_text(Some("a\0b"), 10).is_err());
+        assert!(
+            optional_text(Some("ééééé"), 5).is_ok(),
+            "characters, not bytes"
+        );
+        assert!(optional_text(Some("éééééé"), 5).is_err());
+        assert_eq!(required_text(" ", 5), Err("is required".to_owned()));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 // Sign-in for every role, what each role is shown, wrong passwords and expired sessions.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { launch, newPage, shot, signIn } from '../helpers.mjs';
+import { apiLogin, expiredToken, graphql, launch, newPage, shot, signIn } from '../helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -37,10 +37,15 @@ describe('signing in', () => {
   test('an expired session sends the user back to sign-in with a message', async () => {
     const page = await newPage(browser);
     await page.goto('/login');
-    await page.evaluate(() => sessionStorage.setItem('clientele.session', JSON.stringify({
-      token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.expired',
-      user: { id: 'x', full_name: 'Old Session', email: 'admin@clientele.local', role: 'ADMIN' },
-    })));
+    const { user } = await apiLogin(page, 'admin');
+    // Signed with the server's own key, so only its expiry is wrong.
+    const token = expiredToken(user.id, user.role);
+    const answer = await graphql(page, token, '{ me { id } }');
+    assert.equal(answer.errors?.[0]?.message, 'your session has expired; sign in again', JSON.stringify(answer));
+    await page.evaluate(({ token, user }) => sessionStorage.setItem('clientele.session', JSON.stringify({
+      token,
+      user: { id: user.id, full_name: user.fullName, email: user.email, role: user.role },
+    })), { token, user });
     await page.goto('/clients');
     await page.waitForURL('**/login?expired=1');
     await page.getByText('Your session has expired. Please sign in again.').waitFor();

@@ -1,5 +1,5 @@
-// The client list: search, filters, pagination, the table view, a phone screen, and how
-// fast the first page appears.
+// The client list: search, filters, pagination, the table view and a phone screen. (How
+// fast the first page appears is measured by `cargo xtask bench`, not here.)
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { launch, newPage, shot, signIn } from '../helpers.mjs';
@@ -88,21 +88,6 @@ describe('the client list', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
     await shot(page, 'list-phone');
-    await page.context().close();
-  });
-
-  test('time to first render of the list (measured, not asserted)', async () => {
-    const page = await newPage(browser);
-    await signIn(page, 'analyst');
-    const timings = [];
-    for (let i = 0; i < 5; i += 1) {
-      const started = Date.now();
-      await page.goto('/clients?sort=NAME_ASC');
-      await page.locator('.client-card').nth(19).waitFor();
-      timings.push(Date.now() - started);
-    }
-    timings.sort((a, b) => a - b);
-    console.log(`# metric: first render of the client list (20 of 60 clients), median of 5: ${timings[2]} ms (min ${timings[0]}, max ${timings[4]})`);
     await page.context().close();
   });
 });

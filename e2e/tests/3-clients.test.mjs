@@ -1,7 +1,7 @@
 // Creating, finding duplicates, and what each role may do on a client's page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { graphql, launch, newPage, shot, signIn, tokenOf } from '../helpers.mjs';
+import { graphql, launch, newPage, shot, signIn, sql, tokenOf } from '../helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -130,17 +130,26 @@ describe('clients', () => {
     await page.context().close();
   });
 
-  test('a manager edits a client and a server-side error lands on the field', async () => {
+  test('a manager edits a client and an error only the server can find lands on the field', async () => {
     const page = await newPage(browser);
     await signIn(page, 'manager');
     await page.locator('.client-card .client-name').first().click();
     await page.getByRole('button', { name: 'Edit' }).click();
     const form = page.getByRole('form', { name: 'Edit client' });
     await form.getByLabel('City').fill('Reykjavík');
-    await form.getByLabel('Website').fill('not a website');
-    await form.getByRole('button', { name: 'Save' }).click();
-    await form.getByText('must be a web address like acme.com').waitFor();
-    await form.getByLabel('Website').fill('');
+    await form.getByLabel('Account manager').selectOption({ label: 'Grace Hopper' });
+    // Grace leaves the agency while the form is open: the picker still offers her, and
+    // only the server knows she may no longer manage accounts.
+    sql("update users set is_active = false where email = 'grace.hopper@clientele.local'");
+    try {
+      await form.getByRole('button', { name: 'Save' }).click();
+      const field = form.locator('.field', { has: page.getByLabel('Account manager') });
+      await field.getByText('must be an active manager or admin').waitFor();
+      await shot(page, 'manager-edit-server-error');
+    } finally {
+      sql("update users set is_active = true where email = 'grace.hopper@clientele.local'");
+    }
+    await form.getByLabel('Account manager').selectOption({ label: 'Max Manager' });
     await form.getByRole('button', { name: 'Save' }).click();
     await page.locator('.overview').getByText('Reykjavík').waitFor();
     await shot(page, 'manager-edited');

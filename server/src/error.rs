@@ -43,18 +43,6 @@ pub enum AppError {
 pub type ApiResult<T> = Result<T, AppError>;
 
 impl AppError {
-    /// A validation error for several fields.
-    pub fn validation<K: Into<String>, M: Into<String>>(
-        fields: impl IntoIterator<Item = (K, M)>,
-    ) -> Self {
-        Self::Validation(
-            fields
-                .into_iter()
-                .map(|(k, m)| (k.into(), m.into()))
-                .collect(),
-        )
-    }
-
     /// A validation error for one field.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Validation(vec![(field.into(), message.into())])
@@ -219,8 +207,10 @@ mod tests {
 
     #[test]
     fn validation_lists_each_field() {
-        let gql: async_graphql::Error =
-            AppError::validation([("email", "not an email"), ("phone", "too short")]).into();
+        let mut errors = clientele_core::FieldErrors::new();
+        errors.add("email", "not an email");
+        errors.add("phone", "too short");
+        let gql: async_graphql::Error = AppError::from(errors).into();
         let ext = gql.extensions.expect("extensions");
         let fields = ext
             .get("fields")

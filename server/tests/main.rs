@@ -1,6 +1,7 @@
 //! Clientele's integration tests: the whole application over HTTP against real PostgreSQL,
 //! a fresh database per test.
 
+mod agreement;
 mod auth;
 mod clients;
 mod contacts;

@@ -1,18 +1,26 @@
 //! `cargo xtask bench`: the API benchmarks (server/benches/api.rs) in release, against a
-//! fresh database on the same PostgreSQL the other commands use.
+//! fresh database on the same PostgreSQL the other commands use; then the app's first render
+//! in Debian's Chromium (e2e/bench/first-render.mjs) against the real server with demo data.
+//! Figures are printed, never asserted: speed is not a test.
 
 use std::process::ExitCode;
 
-use crate::setup;
+use crate::{e2e, setup};
 
 /// Runs the benchmarks and prints their report.
 pub fn bench() -> anyhow::Result<ExitCode> {
+    setup::ensure_tools()?;
     let server_url = setup::ensure_postgres()?;
     setup::run(
         setup::cargo()
             .args(["bench", "-p", "clientele-server", "--bench", "api"])
-            .env("CLIENTELE_BENCH_SERVER_URL", server_url)
+            .env("CLIENTELE_BENCH_SERVER_URL", &server_url)
             .env("RUST_LOG", "warn"),
     )?;
+    setup::build_web()?;
+    let binary = setup::build_server()?;
+    e2e::ensure_browser()?;
+    let server = e2e::DemoServer::start(&server_url, &binary)?;
+    setup::run(server.node().arg("e2e/bench/first-render.mjs"))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -47,62 +47,97 @@ impl Drop for Server {
     }
 }
 
+/// The secret the browser tests' server signs sessions with, so a test can forge a token
+/// that is genuinely expired (right key, `exp` in the past).
+const JWT_SECRET: &str = "browser-tests-secret-browser-tests-secret";
+
+/// The real server on a fresh `clientele_e2e` database with the demo data, serving the
+/// built web app; stopped when dropped.
+pub struct DemoServer {
+    _process: Server,
+    /// Where it listens.
+    pub base_url: String,
+    /// Its database, for tests that must change something behind the app's back.
+    pub database_url: String,
+}
+
+impl DemoServer {
+    /// Seeds the database and starts the server.
+    pub fn start(server_url: &str, server_binary: &Path) -> anyhow::Result<Self> {
+        let root = setup::root();
+        setup::run(
+            Command::new("psql")
+                .args(["-q", "-d", &format!("{server_url}/postgres")])
+                .args([
+                    "-c",
+                    &format!("drop database if exists {DATABASE} with (force)"),
+                ])
+                .stderr(Stdio::null()),
+        )?;
+        let database_url = format!("{server_url}/{DATABASE}");
+        let env = |command: &mut Command| {
+            command
+                .env("CLIENTELE_DATABASE_URL", &database_url)
+                .env("CLIENTELE_BIND", format!("127.0.0.1:{PORT}"))
+                .env("CLIENTELE_WEB_DIR", root.join("web/dist"))
+                .env("CLIENTELE_DATA_DIR", root.join("target/e2e-data"))
+                .env("CLIENTELE_JWT_SECRET", JWT_SECRET)
+                .env("RUST_LOG", "warn");
+        };
+        let mut seed = Command::new(server_binary);
+        seed.arg("seed-demo");
+        env(&mut seed);
+        setup::run(&mut seed)?;
+
+        let mut serve = Command::new(server_binary);
+        serve.arg("serve").stdout(Stdio::null());
+        env(&mut serve);
+        let process = Server(
+            serve
+                .spawn()
+                .context("starting the server for the browser")?,
+        );
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", PORT)).is_err() {
+            if Instant::now() > deadline {
+                bail!("the server did not start on port {PORT}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(Self {
+            _process: process,
+            base_url: format!("http://127.0.0.1:{PORT}"),
+            database_url,
+        })
+    }
+
+    /// A node command with the server's address and the browser tests' settings.
+    pub fn node(&self) -> Command {
+        let mut node = Command::new("node");
+        node.current_dir(setup::root())
+            .env("BASE_URL", &self.base_url)
+            .env("E2E_DATABASE_URL", &self.database_url)
+            .env("JWT_SECRET", JWT_SECRET);
+        node
+    }
+}
+
 /// Runs the browser tests; returns (passed, failed) as node's test runner counted them.
 pub fn run(server_url: &str, server_binary: &Path) -> anyhow::Result<(u64, u64)> {
     ensure_browser()?;
-    let root = setup::root();
-    setup::run(
-        Command::new("psql")
-            .args(["-q", "-d", &format!("{server_url}/postgres")])
-            .args([
-                "-c",
-                &format!("drop database if exists {DATABASE} with (force)"),
-            ])
-            .stderr(Stdio::null()),
-    )?;
-    let database_url = format!("{server_url}/{DATABASE}");
-    let env = |command: &mut Command| {
-        command
-            .env("CLIENTELE_DATABASE_URL", &database_url)
-            .env("CLIENTELE_BIND", format!("127.0.0.1:{PORT}"))
-            .env("CLIENTELE_WEB_DIR", root.join("web/dist"))
-            .env("CLIENTELE_DATA_DIR", root.join("target/e2e-data"))
-            .env("RUST_LOG", "warn");
-    };
-    let mut seed = Command::new(server_binary);
-    seed.arg("seed-demo");
-    env(&mut seed);
-    setup::run(&mut seed)?;
-
-    let mut serve = Command::new(server_binary);
-    serve.arg("serve").stdout(Stdio::null());
-    env(&mut serve);
-    let _server = Server(
-        serve
-            .spawn()
-            .context("starting the server for the browser tests")?,
-    );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", PORT)).is_err() {
-        if Instant::now() > deadline {
-            bail!("the server did not start on port {PORT}");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-
-    let screenshots = root.join("target/e2e-screenshots");
+    let server = DemoServer::start(server_url, server_binary)?;
+    let screenshots = setup::root().join("target/e2e-screenshots");
     if screenshots.exists() {
         std::fs::remove_dir_all(&screenshots)?;
     }
-    let mut node = Command::new("node")
+    let mut node = server
+        .node()
         .args([
             "--test",
             "--test-concurrency=1",
             "--test-reporter=tap",
             "e2e/tests/",
         ])
-        .current_dir(&root)
-        .env("BASE_URL", format!("http://127.0.0.1:{PORT}"))
         .env("SCREENSHOT_DIR", &screenshots)
         .stdout(Stdio::piped())
         .spawn()

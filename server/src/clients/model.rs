@@ -252,16 +252,8 @@ impl TryFrom<&CreateClientInput> for NewClient {
                 format!("exactly one contact must be primary ({primaries} are)"),
             );
         }
-        let contacts: Vec<Option<NewContact>> = input
-            .contacts
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                errors.nest(&format!("contacts[{i}]"), |e| {
-                    NewContact::check(c.fields(), e)
-                })
-            })
-            .collect();
+        let contacts =
+            NewContact::check_all(input.contacts.iter().map(ContactInput::fields), &mut errors);
         errors.finish(|| {
             Some(Self {
                 settings: ClientSettings {
@@ -269,7 +261,7 @@ impl TryFrom<&CreateClientInput> for NewClient {
                     account_manager_id: account_manager_id?,
                     status,
                 },
-                contacts: contacts.into_iter().collect::<Option<_>>()?,
+                contacts: contacts?,
                 confirm_not_duplicate: input.confirm_not_duplicate,
             })
         })

@@ -2,7 +2,9 @@
 
 use async_graphql::SimpleObject;
 
-use crate::error::{ApiResult, AppError};
+use clientele_core::FieldErrors;
+
+use crate::error::ApiResult;
 
 /// Items per page when the caller does not say.
 pub const DEFAULT_LIMIT: i64 = 20;
@@ -21,21 +23,19 @@ pub struct PageRequest {
 impl PageRequest {
     /// Checks the bounds: page ≥ 1, limit 1–100.
     pub fn parse(page: i32, limit: i32) -> ApiResult<Self> {
-        let mut errors = Vec::new();
+        let mut errors = FieldErrors::new();
         if page < 1 {
-            errors.push(("page", "must be 1 or more".to_owned()));
+            errors.add("page", "must be 1 or more");
         }
         if !(1..=MAX_LIMIT).contains(&i64::from(limit)) {
-            errors.push(("limit", format!("must be between 1 and {MAX_LIMIT}")));
+            errors.add("limit", format!("must be between 1 and {MAX_LIMIT}"));
         }
-        if errors.is_empty() {
-            Ok(Self {
+        Ok(errors.finish(|| {
+            Some(Self {
                 page: i64::from(page),
                 limit: i64::from(limit),
             })
-        } else {
-            Err(AppError::validation(errors))
-        }
+        })?)
     }
 
     /// Rows to skip.

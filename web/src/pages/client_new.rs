@@ -102,25 +102,27 @@ pub fn NewClientPage() -> impl IntoView {
         let found = match which {
             0 => draft.problems(),
             1 => {
-                let mut errors = FieldErrors::new();
-                for (i, c) in contacts.get_untracked().iter().enumerate() {
-                    let [full_name, title, email, phone, mobile] =
+                let rows: Vec<[String; 5]> = contacts
+                    .get_untracked()
+                    .iter()
+                    .map(|c| {
                         [c.full_name, c.title, c.email, c.phone, c.mobile]
-                            .map(|field| field.get_untracked());
-                    errors.nest(&format!("contacts[{i}]"), |e| {
-                        NewContact::check(
-                            ContactFields {
-                                full_name: &full_name,
-                                title: Some(&title),
-                                email: Some(&email),
-                                phone: Some(&phone),
-                                mobile: Some(&mobile),
-                                is_primary: false,
-                            },
-                            e,
-                        )
-                    });
-                }
+                            .map(|f| f.get_untracked())
+                    })
+                    .collect();
+                let mut errors = FieldErrors::new();
+                NewContact::check_all(
+                    rows.iter()
+                        .map(|[full_name, title, email, phone, mobile]| ContactFields {
+                            full_name,
+                            title: Some(title),
+                            email: Some(email),
+                            phone: Some(phone),
+                            mobile: Some(mobile),
+                            is_primary: false,
+                        }),
+                    &mut errors,
+                );
                 errors.into_map()
             }
             _ => BTreeMap::new(),
