@@ -5,6 +5,7 @@ mod agreement;
 mod auth;
 mod clients;
 mod contacts;
+mod demo;
 mod helpers;
 mod permissions;
 mod platform;

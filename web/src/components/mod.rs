@@ -2,7 +2,7 @@
 
 mod profile_form;
 
-pub use profile_form::{ProfileDraft, ProfileForm, filled};
+pub use profile_form::{ProfileDraft, ProfileForm, ProfileValues, filled};
 
 use clientele_core::ClientStatus;
 use leptos::prelude::*;

@@ -64,43 +64,61 @@ impl ProfileDraft {
         }
     }
 
+    /// The profile as the forms send it: trimmed, blanks left out (read without tracking).
+    pub fn values(&self) -> ProfileValues {
+        ProfileValues {
+            name: self.name.get_untracked().trim().to_owned(),
+            industry: filled(self.industry),
+            website: filled(self.website),
+            address: filled(self.address),
+            city: filled(self.city),
+            state: filled(self.region),
+            country: filled(self.country),
+            postal_code: filled(self.postal_code),
+            account_manager_id: filled(self.manager),
+        }
+    }
+
     /// The server's own profile checks, run before sending: field → message.
     pub fn problems(&self) -> BTreeMap<String, String> {
-        let text = |signal: RwSignal<String>| signal.get_untracked();
-        let [
-            name,
-            industry,
-            website,
-            address,
-            city,
-            region,
-            country,
-            postal_code,
-        ] = [
-            self.name,
-            self.industry,
-            self.website,
-            self.address,
-            self.city,
-            self.region,
-            self.country,
-            self.postal_code,
-        ]
-        .map(text);
+        let v = self.values();
         ClientProfile::parse(ProfileFields {
-            name: &name,
-            industry: Some(&industry),
-            website: Some(&website),
-            address: Some(&address),
-            city: Some(&city),
-            state: Some(&region),
-            country: Some(&country),
-            postal_code: Some(&postal_code),
+            name: &v.name,
+            industry: v.industry.as_deref(),
+            website: v.website.as_deref(),
+            address: v.address.as_deref(),
+            city: v.city.as_deref(),
+            state: v.state.as_deref(),
+            country: v.country.as_deref(),
+            postal_code: v.postal_code.as_deref(),
         })
         .err()
         .map(|errors| errors.into_map())
         .unwrap_or_default()
     }
+}
+
+/// A client's profile as the create and edit forms send it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProfileValues {
+    /// Company name.
+    pub name: String,
+    /// Industry.
+    pub industry: Option<String>,
+    /// Website.
+    pub website: Option<String>,
+    /// Street address.
+    pub address: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// State or region.
+    pub state: Option<String>,
+    /// Country.
+    pub country: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// Account manager id.
+    pub account_manager_id: Option<String>,
 }
 
 /// The profile inputs, with the server's (or the browser's) message under each.

@@ -203,17 +203,6 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
         client.postal_code.clone(),
         client.account_manager.as_ref().map(|m| m.id.clone()),
     ]);
-    let ProfileDraft {
-        name,
-        industry,
-        website,
-        address,
-        city,
-        region,
-        country,
-        postal_code,
-        manager,
-    } = draft;
     let status = RwSignal::new(client.status);
     let can_pause = client.status.is_editable();
     let errors = RwSignal::new(BTreeMap::<String, String>::new());
@@ -232,16 +221,17 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
             return;
         }
         busy.set(true);
+        let v = draft.values();
         let input = update_client::UpdateClientInput {
-            name: Some(name.get_untracked().trim().to_owned()),
-            industry: filled(industry),
-            website: filled(website),
-            address: filled(address),
-            city: filled(city),
-            state: filled(region),
-            country: filled(country),
-            postal_code: filled(postal_code),
-            account_manager_id: filled(manager),
+            name: Some(v.name),
+            industry: v.industry,
+            website: v.website,
+            address: v.address,
+            city: v.city,
+            state: v.state,
+            country: v.country,
+            postal_code: v.postal_code,
+            account_manager_id: v.account_manager_id,
             status: can_pause.then(|| status.get_untracked()),
             confirm_not_duplicate: confirm_not_duplicate.get_untracked(),
         };

@@ -51,17 +51,6 @@ pub fn NewClientPage() -> impl IntoView {
     let step = RwSignal::new(0_usize);
 
     let draft = ProfileDraft::new(Default::default());
-    let ProfileDraft {
-        name,
-        industry,
-        website,
-        address,
-        city,
-        region,
-        country,
-        postal_code,
-        manager,
-    } = draft;
 
     let next_key = StoredValue::new(1_usize);
     let contacts = RwSignal::new(vec![ContactDraft::new(0)]);
@@ -78,14 +67,14 @@ pub fn NewClientPage() -> impl IntoView {
     let managers = account_managers(session);
 
     let check_duplicates = move |()| {
-        let typed = name.get_untracked();
+        let typed = draft.name.get_untracked();
         if typed.trim().len() < 2 {
             duplicates.set(Vec::new());
             return;
         }
         let variables = client_duplicates::Variables {
             name: Some(typed),
-            website: filled(website),
+            website: filled(draft.website),
             email_domains: None,
             exclude_client_id: None,
         };
@@ -177,17 +166,18 @@ pub fn NewClientPage() -> impl IntoView {
                 is_primary: c.key == primary_key,
             })
             .collect();
+        let v = draft.values();
         let input = create_client::CreateClientInput {
-            name: name.get_untracked().trim().to_owned(),
-            industry: filled(industry),
-            website: filled(website),
-            address: filled(address),
-            city: filled(city),
-            state: filled(region),
-            country: filled(country),
-            postal_code: filled(postal_code),
+            name: v.name,
+            industry: v.industry,
+            website: v.website,
+            address: v.address,
+            city: v.city,
+            state: v.state,
+            country: v.country,
+            postal_code: v.postal_code,
             status: None,
-            account_manager_id: filled(manager),
+            account_manager_id: v.account_manager_id,
             contacts: contact_inputs,
             confirm_not_duplicate: confirm_not_duplicate.get_untracked(),
         };
@@ -317,11 +307,11 @@ pub fn NewClientPage() -> impl IntoView {
             <Show when=move || step.get() == 2>
                 <h2>"Review"</h2>
                 <dl class="facts review">
-                    <dt>"Name"</dt><dd>{move || name.get()}</dd>
-                    <dt>"Industry"</dt><dd>{move || industry.get()}</dd>
-                    <dt>"Website"</dt><dd>{move || website.get()}</dd>
+                    <dt>"Name"</dt><dd>{move || draft.name.get()}</dd>
+                    <dt>"Industry"</dt><dd>{move || draft.industry.get()}</dd>
+                    <dt>"Website"</dt><dd>{move || draft.website.get()}</dd>
                     <dt>"Address"</dt>
-                    <dd>{move || [address.get(), city.get(), region.get(), postal_code.get(), country.get()].into_iter().filter(|s| !s.trim().is_empty()).collect::<Vec<_>>().join(", ")}</dd>
+                    <dd>{move || [draft.address, draft.city, draft.region, draft.postal_code, draft.country].map(|f| f.get()).into_iter().filter(|s| !s.trim().is_empty()).collect::<Vec<_>>().join(", ")}</dd>
                 </dl>
                 <h3>"Contacts"</h3>
                 <ul class="review-contacts">
