@@ -13,6 +13,8 @@ mod field_errors;
 
 /// Client statuses, codes and the profile fields of a client.
 pub mod client;
+/// Communication types and job statuses.
+pub mod communication;
 /// Contact persons' fields.
 pub mod contact;
 /// Roles and the role matrix.
@@ -21,6 +23,7 @@ pub mod roles;
 pub mod values;
 
 pub use client::{ClientCode, ClientProfile, ClientStatus, ProfileFields};
+pub use communication::{CommunicationType, JobStatus};
 pub use contact::{ContactFields, NewContact};
 pub use field_errors::FieldErrors;
 pub use roles::{Permission, Role};

@@ -9,6 +9,8 @@ pub mod audit;
 pub mod auth;
 /// Client companies: codes, duplicates, the list, deactivation.
 pub mod clients;
+/// Calls, emails, meetings and notes with clients, and their follow-ups.
+pub mod communications;
 /// Typed configuration from `CLIENTELE_*` environment variables.
 pub mod config;
 /// Contact persons of a client and the one-primary rule.
@@ -23,6 +25,8 @@ pub mod error;
 pub mod graphql;
 /// HTTP routes: GraphQL, GraphiQL, health, readiness and the web app.
 pub mod http;
+/// Jobs of the host system, as client management reads them.
+pub mod jobs;
 /// The GraphQL schema: the domains' roots merged, limits, and request execution.
 pub mod schema;
 /// Logging with request ids, and the SQL statement counter used by tests and benchmarks.

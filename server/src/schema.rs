@@ -13,6 +13,7 @@ use sqlx::PgPool;
 use crate::{
     auth::{JwtKeys, Viewer},
     clients::graphql::{ClientsMutation, ClientsQuery},
+    communications::graphql::{CommunicationsMutation, CommunicationsQuery},
     config::Config,
     contacts::graphql::ContactsMutation,
     graphql::{ApiContext, loaders::PgLoader},
@@ -22,11 +23,16 @@ use crate::{
 
 /// Every query root, merged.
 #[derive(MergedObject, Default)]
-pub struct Query(UsersQuery, ClientsQuery);
+pub struct Query(UsersQuery, ClientsQuery, CommunicationsQuery);
 
 /// Every mutation root, merged.
 #[derive(MergedObject, Default)]
-pub struct Mutation(UsersMutation, ClientsMutation, ContactsMutation);
+pub struct Mutation(
+    UsersMutation,
+    ClientsMutation,
+    ContactsMutation,
+    CommunicationsMutation,
+);
 
 /// The executable schema.
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -76,6 +82,7 @@ pub async fn execute(
         HashMapCache::default(),
     );
     let mut request = request.data(loader);
+    keep_only_the_named_operation(&mut request);
     if let Some(viewer) = viewer {
         request = request.data(viewer);
     }
@@ -86,6 +93,82 @@ pub async fn execute(
         label_request_error(error);
     }
     response
+}
+
+/// A document may hold many operations (the app's `.graphql` files, an analyst's GraphiQL
+/// tab); only the one `operationName` names runs, so only it is checked and costed.
+/// async-graphql would otherwise add up the complexity of every operation and demand the
+/// required variables of all of them.
+fn keep_only_the_named_operation(request: &mut async_graphql::Request) {
+    use std::collections::{HashMap, HashSet};
+
+    use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
+
+    let Some(name) = request.operation_name.clone() else {
+        return;
+    };
+    // A syntax error is left for execution to report.
+    let Ok(document) = request.parsed_query() else {
+        return;
+    };
+    let DocumentOperations::Multiple(operations) = &document.operations else {
+        return;
+    };
+    let Some((name, operation)) = operations.get_key_value(name.as_str()) else {
+        return;
+    };
+    if operations.len() == 1 {
+        return;
+    }
+    let mut used = HashSet::new();
+    collect_fragments(
+        &operation.node.selection_set.node,
+        &document.fragments,
+        &mut used,
+    );
+    let kept = ExecutableDocument {
+        operations: DocumentOperations::Multiple(HashMap::from([(
+            name.clone(),
+            operation.clone(),
+        )])),
+        fragments: document
+            .fragments
+            .iter()
+            .filter(|(fragment, _)| used.contains(*fragment))
+            .map(|(fragment, definition)| (fragment.clone(), definition.clone()))
+            .collect(),
+    };
+    request.set_parsed_query(kept);
+}
+
+/// The fragments a selection set spreads, directly or through other fragments.
+fn collect_fragments(
+    selections: &async_graphql::parser::types::SelectionSet,
+    fragments: &std::collections::HashMap<
+        async_graphql::Name,
+        async_graphql::Positioned<async_graphql::parser::types::FragmentDefinition>,
+    >,
+    used: &mut std::collections::HashSet<async_graphql::Name>,
+) {
+    use async_graphql::parser::types::Selection;
+    for selection in &selections.items {
+        match &selection.node {
+            Selection::Field(field) => {
+                collect_fragments(&field.node.selection_set.node, fragments, used);
+            }
+            Selection::FragmentSpread(spread) => {
+                let name = &spread.node.fragment_name.node;
+                if used.insert(name.clone())
+                    && let Some(fragment) = fragments.get(name)
+                {
+                    collect_fragments(&fragment.node.selection_set.node, fragments, used);
+                }
+            }
+            Selection::InlineFragment(inline) => {
+                collect_fragments(&inline.node.selection_set.node, fragments, used);
+            }
+        }
+    }
 }
 
 /// Errors async-graphql raises itself (syntax, unknown fields, bad argument values, depth

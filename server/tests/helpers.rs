@@ -271,27 +271,38 @@ mod ops {
 
     use super::{Caller, Outcome, TestApp};
     pub use clientele::auth::Role;
-    pub use clientele_core::ClientStatus;
+    pub use clientele_core::{ClientStatus, CommunicationType, JobStatus};
 
     /// `DateTime` scalar.
     pub type DateTime = chrono::DateTime<chrono::Utc>;
+    /// `Date` scalar.
+    pub type Date = chrono::NaiveDate;
+
+    /// One operation's graphql_client type; its variables derive `Default` unless an
+    /// input holds a required enum (which has none).
+    macro_rules! operation {
+        ($op:ident, $derives:tt) => {
+            #[derive(GraphQLQuery)]
+            #[graphql(
+                            schema_path = "../schema.graphql",
+                            query_path = "tests/graphql/operations.graphql",
+                            response_derives = "Debug, Clone, PartialEq",
+                            variables_derives = $derives,
+                            extern_enums("Role", "ClientStatus", "CommunicationType", "JobStatus"),
+                            skip_serializing_none
+                        )]
+            pub struct $op;
+        };
+        ($op:ident) => {
+            operation!($op, "Debug, Clone, Default");
+        };
+    }
 
     /// Declares the typed operations: for each, its graphql_client type and a `TestApp`
     /// method taking the caller and the operation's variables, returning its root field.
     macro_rules! operations {
-        ($($op:ident / $module:ident => fn $method:ident($($arg:ident: $ty:ty),*) -> $out:ty = $field:ident;)*) => {
-            $(
-                #[derive(GraphQLQuery)]
-                #[graphql(
-                    schema_path = "../schema.graphql",
-                    query_path = "tests/graphql/operations.graphql",
-                    response_derives = "Debug, Clone, PartialEq",
-                    variables_derives = "Debug, Clone, Default",
-                    extern_enums("Role", "ClientStatus"),
-                    skip_serializing_none
-                )]
-                pub struct $op;
-            )*
+        ($($op:ident / $module:ident $([$derives:tt])? => fn $method:ident($($arg:ident: $ty:ty),*) -> $out:ty = $field:ident;)*) => {
+            $( operation!($op $(, $derives)?); )*
 
             impl TestApp {
                 $(
@@ -309,6 +320,7 @@ mod ops {
     operations! {
         Login / login => fn login(email: String, password: String) -> login::LoginLogin = login;
         Me / me => fn me() -> me::MeMe = me;
+        CreateUser / create_user ["Debug, Clone"] => fn create_user(input: create_user::CreateUserInput) -> create_user::CreateUserCreateUser = create_user;
         Users / users => fn users(roles: Option<Vec<Role>>, include_inactive: bool) -> Vec<users::UsersUsers> = users;
         Clients / clients => fn clients(filter: Option<clients::ClientFilter>, sort: Option<clients::ClientSort>, page: Option<i64>, limit: Option<i64>) -> clients::ClientsClients = clients;
         ClientNames / client_names => fn client_names(filter: Option<client_names::ClientFilter>, sort: Option<client_names::ClientSort>, page: Option<i64>, limit: Option<i64>) -> client_names::ClientNamesClients = clients;
@@ -324,30 +336,13 @@ mod ops {
         UpdateContact / update_contact => fn update_contact(id: String, input: update_contact::UpdateContactInput) -> update_contact::UpdateContactUpdateContact = update_contact;
         ClearContactEmail / clear_contact_email => fn clear_contact_email(id: String, phone: Option<String>) -> clear_contact_email::ClearContactEmailUpdateContact = update_contact;
         SetPrimaryContact / set_primary_contact => fn set_primary_contact(id: String) -> set_primary_contact::SetPrimaryContactSetPrimaryContact = set_primary_contact;
-    }
-
-    // A role has no default, so this one input cannot derive `Default`.
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "tests/graphql/operations.graphql",
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        extern_enums("Role", "ClientStatus")
-    )]
-    pub struct CreateUser;
-
-    impl TestApp {
-        /// Runs `CreateUser`.
-        pub async fn create_user(
-            &self,
-            caller: impl Into<Caller>,
-            input: create_user::CreateUserInput,
-        ) -> Outcome<create_user::CreateUserCreateUser> {
-            self.call::<CreateUser>(caller, create_user::Variables { input })
-                .await
-                .map(|data| data.create_user)
-        }
+        LogCommunication / log_communication ["Debug, Clone"] => fn log_communication(client_id: String, input: log_communication::LogCommunicationInput) -> log_communication::LogCommunicationLogCommunication = log_communication;
+        Communication / communication => fn communication(id: String) -> communication::CommunicationCommunication = communication;
+        ClientCommunications / client_communications => fn client_communications(id: String, filter: Option<client_communications::CommunicationFilter>, page: i64, limit: i64) -> client_communications::ClientCommunicationsClient = client;
+        MyFollowUps / my_follow_ups => fn my_follow_ups(due_by: Option<Date>, page: i64, limit: i64) -> my_follow_ups::MyFollowUpsMyFollowUps = my_follow_ups;
+        MarkCommunicationImportant / mark_communication_important => fn mark_communication_important(id: String, important: bool) -> mark_communication_important::MarkCommunicationImportantMarkCommunicationImportant = mark_communication_important;
+        SetFollowUp / set_follow_up => fn set_follow_up(id: String, date: Date, notes: Option<String>) -> set_follow_up::SetFollowUpSetFollowUp = set_follow_up;
+        CompleteFollowUp / complete_follow_up => fn complete_follow_up(id: String) -> complete_follow_up::CompleteFollowUpCompleteFollowUp = complete_follow_up;
     }
 
     /// The create input most tests build.

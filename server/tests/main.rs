@@ -4,6 +4,7 @@
 mod agreement;
 mod auth;
 mod clients;
+mod communications;
 mod contacts;
 mod demo;
 mod helpers;

@@ -85,6 +85,18 @@ async fn client_with_contacts(app: &TestApp, n: usize) -> (String, String) {
     (id, second)
 }
 
+/// A fresh communication with the client, logged by an admin.
+async fn communication(app: &TestApp, client: &str) -> String {
+    app.log_communication(
+        Role::Admin,
+        client.to_owned(),
+        crate::communications::note("Fixture"),
+    )
+    .await
+    .expect("a communication")
+    .id
+}
+
 /// Runs the root field `field` as `caller` with fresh fixtures; `None` when this test has
 /// no entry for the field.
 async fn attempt(
@@ -199,6 +211,54 @@ async fn attempt(
             Needs(Permission::ManageClients),
             app.set_primary_contact(caller, contact_id).await.map(drop),
         ),
+        "communication" => (
+            Needs(Permission::Read),
+            app.communication(caller, communication(app, &id).await)
+                .await
+                .map(drop),
+        ),
+        "myFollowUps" => (
+            Needs(Permission::Read),
+            app.my_follow_ups(caller, None, 1, 20).await.map(drop),
+        ),
+        "logCommunication" => (
+            Needs(Permission::LogCommunications),
+            app.log_communication(caller, id, crate::communications::note("Call"))
+                .await
+                .map(drop),
+        ),
+        "markCommunicationImportant" => (
+            Needs(Permission::LogCommunications),
+            app.mark_communication_important(caller, communication(app, &id).await, true)
+                .await
+                .map(drop),
+        ),
+        "setFollowUp" => (
+            Needs(Permission::LogCommunications),
+            app.set_follow_up(
+                caller,
+                communication(app, &id).await,
+                chrono::Utc::now().date_naive(),
+                None,
+            )
+            .await
+            .map(drop),
+        ),
+        "completeFollowUp" => {
+            let logged = communication(app, &id).await;
+            app.set_follow_up(
+                Role::Admin,
+                logged.clone(),
+                chrono::Utc::now().date_naive(),
+                None,
+            )
+            .await
+            .expect("a follow-up to complete");
+            (
+                Needs(Permission::LogCommunications),
+                app.complete_follow_up(caller, logged).await.map(drop),
+            )
+        }
         _ => return None,
     };
     Some((access, outcome))

@@ -269,6 +269,44 @@ async fn abusive_queries_are_rejected_with_a_clear_error(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn only_the_named_operation_of_a_document_is_checked_and_costed(pool: PgPool) {
+    // As GraphiQL and the app send them: a document of several operations and the name of
+    // the one to run. The others' variables are absent and their cost is not this request's.
+    let app = TestApp::new(pool).await;
+    let heavy = "a: clients(limit: 100) { items { id name clientCode status industry website city country contacts { id fullName email phone } primaryContact { id fullName } accountManager { id fullName email } createdBy { id fullName } } }";
+    let document = format!(
+        "query Cheap {{ me {{ email }} ...More }} \
+         fragment More on Query {{ clientIndustries {{ name }} }} \
+         fragment Unused on Query {{ users {{ id }} }} \
+         query NeedsAnId($id: ID!) {{ client(id: $id) {{ name }} ...Unused }} \
+         query Heavy {{ {heavy} b: {h2} c: {h3} d: {h4} }}",
+        h2 = &heavy[3..],
+        h3 = &heavy[3..],
+        h4 = &heavy[3..],
+    );
+    let answer = app
+        .post(
+            Role::Analyst,
+            &json!({ "query": document, "operationName": "Cheap" }),
+        )
+        .await;
+    assert_eq!(
+        answer["data"]["me"]["email"], "analyst@test.local",
+        "{answer}"
+    );
+    assert!(answer["data"]["clientIndustries"].is_array(), "{answer}");
+
+    let heavy = app
+        .post(
+            Role::Analyst,
+            &json!({ "query": document, "operationName": "Heavy" }),
+        )
+        .await;
+    let message = heavy["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("too complex"), "{heavy}");
+}
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn an_unknown_id_is_not_found_and_a_malformed_one_is_invalid(pool: PgPool) {
     let app = TestApp::new(pool).await;
     app.client(Role::Analyst, uuid::Uuid::new_v4().to_string())

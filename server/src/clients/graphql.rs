@@ -12,6 +12,10 @@ use super::{
 };
 use crate::{
     auth::{Allowed, Permission, viewer},
+    communications::{
+        CommunicationFilter,
+        graphql::{CommunicationPage, client_communications},
+    },
     contacts::Contact,
     error::{ApiResult, AppError},
     graphql::{
@@ -50,6 +54,18 @@ impl Client {
             .into_iter()
             .filter(|c| include_inactive || c.is_active)
             .collect())
+    }
+    /// Calls, emails, meetings and notes with the client, newest first.
+    #[graphql(complexity = "PageRequest::complexity(limit, child_complexity)")]
+    async fn communications(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<CommunicationFilter>,
+        #[graphql(default = 1, desc = "Page number, from 1.")] page: i32,
+        #[graphql(default = 20, desc = "Items per page, 1 to 100.")] limit: i32,
+    ) -> ApiResult<CommunicationPage> {
+        let page = PageRequest::parse(page, limit)?;
+        client_communications(ctx, self.id, filter, page).await
     }
     /// The active primary contact, if there is one.
     async fn primary_contact(&self, ctx: &Context<'_>) -> ApiResult<Option<Contact>> {

@@ -3,7 +3,14 @@
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
+use std::collections::HashMap;
+
 use clientele_core::{ClientCode, ClientStatus};
+
+use crate::{
+    error::AppError,
+    graphql::loaders::{ClientById, PgLoader},
+};
 
 use super::model::{Client, ClientSettings, ClientSort, IndustryCount, ListFilter, StatusSummary};
 
@@ -401,6 +408,20 @@ pub async fn shared_domains(
     )
     .fetch_all(db)
     .await
+}
+
+impl async_graphql::dataloader::Loader<ClientById> for PgLoader {
+    type Value = Client;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[ClientById]) -> Result<HashMap<ClientById, Client>, AppError> {
+        if keys.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let clients = clients_by_ids(&self.pool, &ids).await?;
+        Ok(clients.into_iter().map(|c| (ClientById(c.id), c)).collect())
+    }
 }
 
 #[cfg(test)]

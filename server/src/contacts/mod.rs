@@ -10,4 +10,4 @@ mod service;
 mod sql;
 
 pub use model::{Contact, ContactInput, ContactPatch};
-pub use service::{add, add_to_new_client, set_primary, update};
+pub use service::{add, add_to_new_client, find_many, set_primary, update};

@@ -94,3 +94,8 @@ pub async fn set_primary(db: &mut PgConnection, id: Uuid) -> ApiResult<Contact> 
     }
     Ok(contact)
 }
+
+/// Contacts of a client by id, for checking that named people are its contacts.
+pub async fn find_many(db: impl sqlx::PgExecutor<'_>, ids: &[Uuid]) -> ApiResult<Vec<Contact>> {
+    Ok(sql::contacts_by_ids(db, ids).await?)
+}

@@ -10,7 +10,7 @@ use clientele_core::NewContact;
 use super::Contact;
 use crate::{
     error::AppError,
-    graphql::loaders::{ContactsByClient, PgLoader},
+    graphql::loaders::{ContactById, ContactsByClient, PgLoader},
 };
 
 /// Contacts of several clients, primary first, then by name.
@@ -28,6 +28,22 @@ pub async fn contacts_of_clients(
         order by client_id, is_primary desc, is_active desc, lower(full_name), id
         "#,
         client_ids
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Contacts by id (missing ids are absent).
+pub async fn contacts_by_ids(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Result<Vec<Contact>> {
+    sqlx::query_as!(
+        Contact,
+        r#"
+        select id, client_id, full_name, title, email, phone, mobile, is_primary, is_active,
+               created_at, updated_at
+        from client_contacts
+        where id = any($1)
+        "#,
+        ids
     )
     .fetch_all(db)
     .await
@@ -151,5 +167,22 @@ impl async_graphql::dataloader::Loader<ContactsByClient> for PgLoader {
                 .push(contact);
         }
         Ok(by_client)
+    }
+}
+
+impl async_graphql::dataloader::Loader<ContactById> for PgLoader {
+    type Value = Contact;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[ContactById]) -> Result<HashMap<ContactById, Contact>, AppError> {
+        if keys.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+        let contacts = contacts_by_ids(&self.pool, &ids).await?;
+        Ok(contacts
+            .into_iter()
+            .map(|c| (ContactById(c.id), c))
+            .collect())
     }
 }

@@ -25,3 +25,15 @@ pub struct UserById(pub Uuid);
 /// All contacts (active and inactive) of a client, primary first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ContactsByClient(pub Uuid);
+
+/// One contact by id (participants of a communication).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ContactById(pub Uuid);
+
+/// One client by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientById(pub Uuid);
+
+/// One job of the host system by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct JobById(pub Uuid);

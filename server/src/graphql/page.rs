@@ -38,6 +38,13 @@ impl PageRequest {
         })?)
     }
 
+    /// The complexity of a paged field: its page size times what each item asks for
+    /// (a bad limit counts as the largest, and is refused when the field runs).
+    pub fn complexity(limit: i32, child_complexity: usize) -> usize {
+        let limit = usize::try_from(limit).unwrap_or(MAX_LIMIT as usize);
+        limit.clamp(1, MAX_LIMIT as usize) * child_complexity
+    }
+
     /// Rows to skip.
     pub fn offset(self) -> i64 {
         (self.page - 1) * self.limit

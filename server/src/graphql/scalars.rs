@@ -44,3 +44,43 @@ pub fn changed<'a>(
         MaybeUndefined::Value(value) => Some(value),
     }
 }
+
+/// A calendar day, `YYYY-MM-DD` (the `Date` scalar of DESIGN.md).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, sqlx::Type, serde::Serialize,
+)]
+#[sqlx(transparent)]
+pub struct Date(pub chrono::NaiveDate);
+
+/// A calendar day as `YYYY-MM-DD`, e.g. `2026-11-25`.
+#[async_graphql::Scalar(name = "Date")]
+impl async_graphql::ScalarType for Date {
+    fn parse(value: async_graphql::Value) -> async_graphql::InputValueResult<Self> {
+        match &value {
+            async_graphql::Value::String(text) => {
+                chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                    .map(Date)
+                    .map_err(|_| {
+                        async_graphql::InputValueError::custom("must be a date like 2026-11-25")
+                    })
+            }
+            _ => Err(async_graphql::InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> async_graphql::Value {
+        async_graphql::Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
+impl Date {
+    /// Today in UTC, the calendar every date rule uses.
+    pub fn today() -> Self {
+        Self(chrono::Utc::now().date_naive())
+    }
+
+    /// Midnight UTC at the start of this day.
+    pub fn start(self) -> chrono::DateTime<chrono::Utc> {
+        self.0.and_time(chrono::NaiveTime::MIN).and_utc()
+    }
+}

@@ -1,0 +1,88 @@
+//! How staff were in touch with a client, as the log and its filters name it.
+
+/// The kind of a logged communication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CommunicationType {
+    /// A phone call.
+    Call,
+    /// An email.
+    Email,
+    /// A meeting in person.
+    Meeting,
+    /// A video call.
+    VideoCall,
+    /// A note for the record.
+    Note,
+    /// Anything else.
+    Other,
+}
+
+text_enum!(CommunicationType {
+    Call => "call",
+    Email => "email",
+    Meeting => "meeting",
+    VideoCall => "video_call",
+    Note => "note",
+    Other => "other",
+});
+
+impl CommunicationType {
+    /// The type as people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Call => "Call",
+            Self::Email => "Email",
+            Self::Meeting => "Meeting",
+            Self::VideoCall => "Video call",
+            Self::Note => "Note",
+            Self::Other => "Other",
+        }
+    }
+}
+
+/// Where a job of the host system stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum JobStatus {
+    /// Being written; not yet advertised.
+    Draft,
+    /// Open for candidates.
+    Open,
+    /// Paused.
+    OnHold,
+    /// Someone was hired.
+    Filled,
+    /// Closed without (more) hires.
+    Closed,
+}
+
+text_enum!(JobStatus {
+    Draft => "draft",
+    Open => "open",
+    OnHold => "on-hold",
+    Filled => "filled",
+    Closed => "closed",
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_keep_their_stored_and_wire_spellings() {
+        for kind in CommunicationType::ALL {
+            assert_eq!(kind.as_str().parse::<CommunicationType>().ok(), Some(*kind));
+        }
+        assert_eq!(CommunicationType::VideoCall.as_str(), "video_call");
+        assert_eq!(
+            serde_json::to_string(&CommunicationType::VideoCall)
+                .ok()
+                .as_deref(),
+            Some("\"VIDEO_CALL\"")
+        );
+        assert_eq!(JobStatus::OnHold.as_str(), "on-hold");
+    }
+}

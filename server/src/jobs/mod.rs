@@ -1,0 +1,10 @@
+//! Jobs of the host system: what a client hires for. For now what client management reads
+//! of them (a communication's job reference); creating and linking jobs comes with the
+//! jobs and dashboard work.
+
+mod model;
+mod service;
+mod sql;
+
+pub use model::Job;
+pub use service::is_job_of_client;
