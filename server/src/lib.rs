@@ -29,8 +29,12 @@ pub mod http;
 pub mod jobs;
 /// The GraphQL schema: the domains' roots merged, limits, and request execution.
 pub mod schema;
+/// Where uploaded files live: the local store and its signed links, or S3.
+pub mod storage;
 /// Logging with request ids, and the SQL statement counter used by tests and benchmarks.
 pub mod telemetry;
+/// Uploaded files: limits while streaming, type by content, safe names, storing atomically.
+pub mod uploads;
 /// Staff accounts of the host system.
 pub mod users;
 
@@ -51,20 +55,43 @@ pub struct AppState {
     pub jwt: Arc<auth::JwtKeys>,
     /// The executable GraphQL schema.
     pub schema: schema::AppSchema,
+    /// Where uploaded files are kept.
+    pub storage: storage::Storage,
+    /// The local store, when files are kept on disk: `/files/<token>` serves from it.
+    pub local_files: Option<Arc<storage::LocalStore>>,
 }
 
 impl AppState {
     /// Builds the state from a configuration and a pool; reads or creates the JWT secret.
+    /// Files are kept under the data directory.
     pub fn new(config: config::Config, pool: sqlx::PgPool) -> anyhow::Result<Self> {
+        let secret = config.jwt_secret().context("loading the JWT secret")?;
+        let local = Arc::new(storage::LocalStore::new(
+            config.data_dir.join("files"),
+            storage::LinkKeys::new(&secret),
+        ));
+        let mut state = Self::with_storage(config, pool, local.clone())?;
+        state.local_files = Some(local);
+        Ok(state)
+    }
+
+    /// Builds the state with the given file store (tests put a faulty one here).
+    pub fn with_storage(
+        config: config::Config,
+        pool: sqlx::PgPool,
+        storage: storage::Storage,
+    ) -> anyhow::Result<Self> {
         let secret = config.jwt_secret().context("loading the JWT secret")?;
         let jwt = Arc::new(auth::JwtKeys::new(&secret, config.token_ttl));
         let config = Arc::new(config);
-        let schema = schema::build(pool.clone(), jwt.clone(), &config);
+        let schema = schema::build(pool.clone(), jwt.clone(), storage.clone(), &config);
         Ok(Self {
             pool,
             config,
             jwt,
             schema,
+            storage,
+            local_files: None,
         })
     }
 }

@@ -17,6 +17,7 @@ use crate::{
     config::Config,
     contacts::graphql::ContactsMutation,
     graphql::{ApiContext, loaders::PgLoader},
+    storage::Storage,
     telemetry,
     users::graphql::{UsersMutation, UsersQuery},
 };
@@ -38,11 +39,12 @@ pub struct Mutation(
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Builds the schema with its limits.
-pub fn build(pool: PgPool, jwt: Arc<JwtKeys>, config: &Arc<Config>) -> AppSchema {
+pub fn build(pool: PgPool, jwt: Arc<JwtKeys>, storage: Storage, config: &Arc<Config>) -> AppSchema {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(ApiContext {
             pool,
             jwt,
+            storage,
             config: config.clone(),
         })
         .limit_depth(config.max_query_depth)

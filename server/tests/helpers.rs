@@ -58,6 +58,8 @@ pub struct Failure {
     pub message: String,
     /// `extensions`, whole.
     pub extensions: Value,
+    /// The HTTP status of the answer.
+    pub status: u16,
 }
 
 impl Failure {
@@ -112,6 +114,14 @@ const SECRET: &str = "integration-test-secret-integration-test-secret";
 /// Password of every test user.
 pub const PASSWORD: &str = "test-password-123";
 
+fn test_config() -> Config {
+    let mut config = Config::from_lookup(|_| None).expect("default config");
+    config.jwt_secret = Some(SECRET.to_owned());
+    config.web_dir = std::env::temp_dir().join("clientele-no-web-app");
+    config.data_dir = std::env::temp_dir().join(format!("clientele-test-{}", Uuid::new_v4()));
+    config
+}
+
 fn password_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HASH.get_or_init(|| {
@@ -120,12 +130,20 @@ fn password_hash() -> &'static str {
 }
 
 impl TestApp {
-    /// The app on `pool` (already migrated by `#[sqlx::test]`), with one user per role.
+    /// The app on `pool` (already migrated by `#[sqlx::test]`), with one user per role and
+    /// files on disk in a directory of its own.
     pub async fn new(pool: PgPool) -> Self {
-        let mut config = Config::from_lookup(|_| None).expect("default config");
-        config.jwt_secret = Some(SECRET.to_owned());
-        config.web_dir = std::env::temp_dir().join("clientele-no-web-app");
-        let state = AppState::new(config, pool.clone()).expect("state");
+        let state = AppState::new(test_config(), pool.clone()).expect("state");
+        Self::with_state(pool, state).await
+    }
+
+    /// The app with another file store.
+    pub async fn with_storage(pool: PgPool, storage: clientele::storage::Storage) -> Self {
+        let state = AppState::with_storage(test_config(), pool.clone(), storage).expect("state");
+        Self::with_state(pool, state).await
+    }
+
+    async fn with_state(pool: PgPool, state: AppState) -> Self {
         let mut users = HashMap::new();
         for &role in Role::ALL {
             let id = sqlx::query_scalar::<_, Uuid>(
@@ -201,16 +219,72 @@ impl TestApp {
 
     /// Posts a GraphQL body as `caller` and returns the JSON answer.
     pub async fn post(&self, caller: impl Into<Caller>, body: &Value) -> Value {
-        let mut builder =
-            Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+        self.send(caller, "application/json", body.to_string().into_bytes())
+            .await
+            .1
+    }
+
+    /// Posts a body of `content_type` to `/graphql` as `caller`: the status and JSON answer.
+    pub async fn send(
+        &self,
+        caller: impl Into<Caller>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let mut builder = Request::post("/graphql").header(header::CONTENT_TYPE, content_type);
         if let Some(value) = self.authorization(caller.into()) {
             builder = builder.header(header::AUTHORIZATION, value);
         }
-        let (_, _, bytes) = self
-            .request(builder.body(Body::from(body.to_string())).expect("request"))
+        let (status, _, bytes) = self
+            .request(builder.body(Body::from(body)).expect("request"))
             .await;
-        serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&bytes) }))
+        let answer = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| json!({ "raw": String::from_utf8_lossy(&bytes) }));
+        (status, answer)
+    }
+
+    /// Runs a typed operation as `caller` with a file on its `file` variable, as a
+    /// multipart request (the GraphQL multipart request spec).
+    pub async fn call_with_file<Q>(
+        &self,
+        caller: impl Into<Caller>,
+        variables: Q::Variables,
+        file: &UploadedFile<'_>,
+    ) -> Outcome<Q::ResponseData>
+    where
+        Q: GraphQLQuery,
+        Q::Variables: Serialize,
+        Q::ResponseData: DeserializeOwned,
+    {
+        let operations =
+            serde_json::to_string(&Q::build_query(variables)).expect("serialising a query");
+        let boundary = "clientele-test-boundary-7d3f";
+        let mut body = Vec::new();
+        let mut text_part = |name: &str, value: &str| {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        };
+        text_part("operations", &operations);
+        text_part("map", r#"{ "0": ["variables.file"] }"#);
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"{}\"\r\nContent-Type: {}\r\n\r\n",
+                file.name, file.declared_type
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file.bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let (status, answer) = self
+            .send(
+                caller,
+                &format!("multipart/form-data; boundary={boundary}"),
+                body,
+            )
+            .await;
+        outcome(status, answer)
     }
 
     /// Runs a typed operation as `caller`.
@@ -224,17 +298,9 @@ impl TestApp {
         Q::Variables: Serialize,
         Q::ResponseData: DeserializeOwned,
     {
-        let body = serde_json::to_value(Q::build_query(variables)).expect("serialising a query");
-        let answer = self.post(caller, &body).await;
-        if let Some(error) = answer["errors"].get(0) {
-            return Err(Failure {
-                code: error["extensions"]["code"].as_str().map(str::to_owned),
-                message: error["message"].as_str().unwrap_or_default().to_owned(),
-                extensions: error["extensions"].clone(),
-            });
-        }
-        Ok(serde_json::from_value(answer["data"].clone())
-            .unwrap_or_else(|e| panic!("unexpected answer shape ({e}): {answer:#}")))
+        let body = serde_json::to_vec(&Q::build_query(variables)).expect("serialising a query");
+        let (status, answer) = self.send(caller, "application/json", body).await;
+        outcome(status, answer)
     }
 
     /// Creates a client named `name` as an admin (no duplicate check) and returns its id.
@@ -252,6 +318,30 @@ impl TestApp {
         .expect("creating a client")
         .id
     }
+}
+
+/// A file to upload.
+pub struct UploadedFile<'a> {
+    /// The name the browser gives.
+    pub name: &'a str,
+    /// The type the browser declares (the server does not believe it).
+    pub declared_type: &'a str,
+    /// The bytes.
+    pub bytes: &'a [u8],
+}
+
+/// A typed outcome from an HTTP answer.
+fn outcome<T: DeserializeOwned>(status: StatusCode, answer: Value) -> Outcome<T> {
+    if let Some(error) = answer["errors"].get(0) {
+        return Err(Failure {
+            code: error["extensions"]["code"].as_str().map(str::to_owned),
+            message: error["message"].as_str().unwrap_or_default().to_owned(),
+            extensions: error["extensions"].clone(),
+            status: status.as_u16(),
+        });
+    }
+    Ok(serde_json::from_value(answer["data"].clone())
+        .unwrap_or_else(|e| panic!("unexpected answer shape ({e}): {answer:#}")))
 }
 
 /// A contact input.
@@ -277,6 +367,8 @@ mod ops {
     pub type DateTime = chrono::DateTime<chrono::Utc>;
     /// `Date` scalar.
     pub type Date = chrono::NaiveDate;
+    /// `Upload` scalar: `null` in the variables, the file in its own multipart part.
+    pub type Upload = ();
 
     /// One operation's graphql_client type; its variables derive `Default` unless an
     /// input holds a required enum (which has none).
@@ -334,6 +426,7 @@ mod ops {
         ReactivateClient / reactivate_client => fn reactivate_client(id: String) -> reactivate_client::ReactivateClientReactivateClient = reactivate_client;
         AddContact / add_contact => fn add_contact(client_id: String, input: add_contact::ContactInput) -> add_contact::AddContactAddContact = add_contact;
         UpdateContact / update_contact => fn update_contact(id: String, input: update_contact::UpdateContactInput) -> update_contact::UpdateContactUpdateContact = update_contact;
+        AttachmentLinks / attachment_links => fn attachment_links(id: String, expires_in_seconds: i64) -> attachment_links::AttachmentLinksCommunication = communication;
         ClearContactEmail / clear_contact_email => fn clear_contact_email(id: String, phone: Option<String>) -> clear_contact_email::ClearContactEmailUpdateContact = update_contact;
         SetPrimaryContact / set_primary_contact => fn set_primary_contact(id: String) -> set_primary_contact::SetPrimaryContactSetPrimaryContact = set_primary_contact;
         LogCommunication / log_communication ["Debug, Clone"] => fn log_communication(client_id: String, input: log_communication::LogCommunicationInput) -> log_communication::LogCommunicationLogCommunication = log_communication;
@@ -343,6 +436,26 @@ mod ops {
         MarkCommunicationImportant / mark_communication_important => fn mark_communication_important(id: String, important: bool) -> mark_communication_important::MarkCommunicationImportantMarkCommunicationImportant = mark_communication_important;
         SetFollowUp / set_follow_up => fn set_follow_up(id: String, date: Date, notes: Option<String>) -> set_follow_up::SetFollowUpSetFollowUp = set_follow_up;
         CompleteFollowUp / complete_follow_up => fn complete_follow_up(id: String) -> complete_follow_up::CompleteFollowUpCompleteFollowUp = complete_follow_up;
+    }
+
+    operation!(UploadAttachment);
+
+    impl TestApp {
+        /// Runs `UploadAttachment` with `file`.
+        pub async fn upload_attachment(
+            &self,
+            caller: impl Into<Caller>,
+            communication_id: String,
+            file: &super::UploadedFile<'_>,
+        ) -> Outcome<upload_attachment::UploadAttachmentUploadAttachment> {
+            let variables = upload_attachment::Variables {
+                communication_id,
+                file: (),
+            };
+            self.call_with_file::<UploadAttachment>(caller, variables, file)
+                .await
+                .map(|data| data.upload_attachment)
+        }
     }
 
     /// The create input most tests build.

@@ -2,6 +2,7 @@
 //! a fresh database per test.
 
 mod agreement;
+mod attachments;
 mod auth;
 mod clients;
 mod communications;

@@ -259,6 +259,19 @@ async fn attempt(
                 app.complete_follow_up(caller, logged).await.map(drop),
             )
         }
+        "uploadAttachment" => {
+            let file = crate::helpers::UploadedFile {
+                name: "notes.txt",
+                declared_type: "text/plain",
+                bytes: b"Call notes\n",
+            };
+            (
+                Needs(Permission::LogCommunications),
+                app.upload_attachment(caller, communication(app, &id).await, &file)
+                    .await
+                    .map(drop),
+            )
+        }
         _ => return None,
     };
     Some((access, outcome))

@@ -1,18 +1,18 @@
 //! Communications over GraphQL: a client's log (`Client.communications`), one
 //! communication, the signed-in user's open follow-ups, logging, importance and follow-ups.
 
-use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject, Upload};
 use chrono::Utc;
 
 use super::{
-    Communication, CommunicationFilter, LogCommunicationInput, NewCommunication, Participant,
-    service,
+    Attachment, Communication, CommunicationFilter, LogCommunicationInput, NewCommunication,
+    Participant, service,
 };
 use crate::{
     auth::{Allowed, Permission, viewer},
     clients::Client,
     contacts::Contact,
-    error::ApiResult,
+    error::{ApiResult, AppError},
     graphql::{
         loader,
         loaders::{ClientById, ContactById, JobById, UserById},
@@ -22,6 +22,8 @@ use crate::{
         state,
     },
     jobs::Job,
+    storage::StoredObject,
+    uploads::{self, UploadKind},
     users::User,
 };
 
@@ -34,6 +36,10 @@ impl Communication {
     /// Who took part.
     async fn participants(&self) -> &[Participant] {
         &self.participants.0
+    }
+    /// Files attached, oldest first.
+    async fn attachments(&self) -> &[Attachment] {
+        &self.attachments.0
     }
     /// The job it was about.
     async fn job(&self, ctx: &Context<'_>) -> ApiResult<Option<Job>> {
@@ -56,6 +62,45 @@ impl Communication {
     /// The follow-up is open and its date has passed (UTC).
     async fn follow_up_overdue(&self) -> bool {
         self.follow_up_open() && self.follow_up_date.is_some_and(|date| date < Date::today())
+    }
+}
+
+#[ComplexObject]
+impl Attachment {
+    /// Who uploaded it.
+    async fn uploaded_by(&self, ctx: &Context<'_>) -> ApiResult<Option<User>> {
+        loader(ctx).load_one(UserById(self.uploaded_by)).await
+    }
+
+    /// A link that downloads the file, valid for `expiresInSeconds` (at most an hour).
+    #[graphql(guard = "Allowed(Permission::DownloadAttachments)")]
+    async fn download_url(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 300)] expires_in_seconds: i32,
+    ) -> ApiResult<String> {
+        let lifetime = link_lifetime(expires_in_seconds)?;
+        Ok(state(ctx)
+            .storage
+            .download_url(
+                &self.storage_key,
+                &self.file_name,
+                &self.content_type,
+                lifetime,
+            )
+            .await?)
+    }
+}
+
+/// A link lifetime from its argument: 1 second to an hour.
+pub fn link_lifetime(seconds: i32) -> ApiResult<std::time::Duration> {
+    let max = crate::storage::MAX_LINK_LIFETIME.as_secs();
+    match u64::try_from(seconds) {
+        Ok(s) if (1..=max).contains(&s) => Ok(std::time::Duration::from_secs(s)),
+        _ => Err(AppError::invalid(
+            "expiresInSeconds",
+            format!("must be between 1 and {max}"),
+        )),
     }
 }
 
@@ -237,6 +282,42 @@ impl CommunicationsMutation {
         let set = service::set_follow_up(&mut tx, id, date, notes.as_deref()).await?;
         tx.commit().await?;
         Ok(set)
+    }
+
+    /// Attaches a file to a communication (multipart upload, at most 10 MB): PDF, images,
+    /// Office documents, plain text or CSV, told by the file's content, not its name.
+    #[graphql(guard = "Allowed(Permission::LogCommunications)")]
+    async fn upload_attachment(
+        &self,
+        ctx: &Context<'_>,
+        communication_id: ID,
+        file: Upload,
+    ) -> ApiResult<Communication> {
+        let viewer = viewer(ctx)?;
+        let id = parse_id(&communication_id, "communicationId")?;
+        let api = state(ctx);
+        service::get(&api.pool, id).await?;
+        let upload = file
+            .value(ctx)
+            .map_err(|_| AppError::invalid("file", "is missing from the multipart body"))?;
+        let received = uploads::receive(
+            upload,
+            UploadKind::Attachment,
+            api.config.attachment_max_bytes,
+        )?;
+        let attachment = Attachment::describe(id, &received, viewer.user_id);
+        let object = StoredObject {
+            bytes: received.bytes,
+            content_type: attachment.content_type.clone(),
+        };
+        let key = attachment.storage_key.clone();
+        let attached =
+            uploads::store_then_record(&api.pool, api.storage.as_ref(), &key, object, move |tx| {
+                Box::pin(async move { service::attach(tx, id, &attachment).await })
+            })
+            .await?;
+        tracing::info!(communication_id = %id, %key, "attachment stored");
+        Ok(attached)
     }
 
     /// Completes a communication's open follow-up.

@@ -11,10 +11,10 @@ mod service;
 mod sql;
 
 pub use model::{
-    Communication, CommunicationFilter, LogCommunicationInput, NewCommunication, Participant,
-    ParticipantInput,
+    Attachment, Communication, CommunicationFilter, LogCommunicationInput, NewCommunication,
+    Participant, ParticipantInput, ScanStatus,
 };
 pub use service::{
-    CommunicationList, complete_follow_up, get, list_for_client, log, mark_important,
-    open_follow_ups, set_follow_up,
+    CommunicationList, attach, attachment_of, complete_follow_up, get, list_for_client, log,
+    mark_important, open_follow_ups, set_follow_up,
 };

@@ -6,7 +6,10 @@ use clientele_core::{CommunicationType, Email, FieldErrors, optional_text, requi
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::graphql::scalars::{Date, optional_uuid, uuid_of};
+use crate::{
+    graphql::scalars::{Date, optional_uuid, uuid_of},
+    uploads::ReceivedFile,
+};
 
 /// A call, email, meeting or note with a client.
 #[derive(Debug, Clone, SimpleObject)]
@@ -30,6 +33,9 @@ pub struct Communication {
     /// Who took part (see `participants`).
     #[graphql(skip)]
     pub participants: Json<Vec<Participant>>,
+    /// Files attached (see `attachments`).
+    #[graphql(skip)]
+    pub attachments: Json<Vec<Attachment>>,
     /// The job it was about (see `job`).
     #[graphql(skip)]
     pub job_reference_id: Option<Uuid>,
@@ -59,6 +65,65 @@ impl Communication {
     /// Whether a follow-up is asked for and not done yet.
     pub fn follow_up_open(&self) -> bool {
         self.follow_up_required && self.follow_up_completed_at.is_none()
+    }
+}
+
+/// Whether a file was checked for viruses.
+#[derive(
+    async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ScanStatus {
+    /// No virus scanner is configured; the file was checked by type and size only.
+    NotScanned,
+    /// The virus scanner found nothing.
+    Clean,
+}
+
+/// A file attached to a communication. Its bytes are in the file store; this is what we
+/// know of them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, SimpleObject)]
+#[graphql(complex)]
+pub struct Attachment {
+    /// Unique id.
+    #[graphql(skip, derived(name = "id", into = "ID", owned))]
+    pub id: Uuid,
+    /// The file's name (made safe: no path, ends in its type's extension).
+    pub file_name: String,
+    /// What the file is, told by its content.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+    /// Whether it was checked for viruses.
+    pub scan_status: ScanStatus,
+    /// Where the store keeps it.
+    #[graphql(skip)]
+    pub storage_key: String,
+    /// Who uploaded it (see `uploadedBy`).
+    #[graphql(skip)]
+    pub uploaded_by: Uuid,
+    /// When it was uploaded.
+    pub uploaded_at: DateTime<Utc>,
+}
+
+impl Attachment {
+    /// The description of a checked upload about to be stored for communication
+    /// `communication_id`: a new id, and the key the store keeps it under.
+    pub fn describe(communication_id: Uuid, file: &ReceivedFile, uploaded_by: Uuid) -> Self {
+        let id = Uuid::new_v4();
+        Self {
+            id,
+            file_name: file.file_name.clone(),
+            content_type: file.file_type.mime().to_owned(),
+            size_bytes: i64::try_from(file.bytes.len()).unwrap_or(i64::MAX),
+            sha256: file.sha256.clone(),
+            scan_status: ScanStatus::NotScanned,
+            storage_key: format!("attachments/{communication_id}/{id}"),
+            uploaded_by,
+            uploaded_at: Utc::now(),
+        }
     }
 }
 

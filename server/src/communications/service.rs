@@ -7,7 +7,7 @@ use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
 use super::{
-    Communication, CommunicationFilter, NewCommunication, Participant,
+    Attachment, Communication, CommunicationFilter, NewCommunication, Participant,
     model::{NewParticipant, check_follow_up},
     sql::{self, Flags, ListFilter},
 };
@@ -230,4 +230,24 @@ pub async fn open_follow_ups(
     let items = sql::open_follow_ups(&mut *db, user_id, due_by, page.limit, page.offset()).await?;
     let total = sql::count_open_follow_ups(&mut *db, user_id, due_by).await?;
     Ok(CommunicationList { items, total })
+}
+
+/// Records an attachment, already in the file store, on a communication.
+pub async fn attach(
+    db: &mut PgConnection,
+    id: Uuid,
+    attachment: &Attachment,
+) -> ApiResult<Communication> {
+    sql::append_attachment(db, id, attachment)
+        .await?
+        .ok_or(AppError::NotFound("communication"))
+}
+
+/// The attachment of a communication, if it has one with this id.
+pub fn attachment_of(communication: &Communication, attachment_id: Uuid) -> Option<&Attachment> {
+    communication
+        .attachments
+        .0
+        .iter()
+        .find(|a| a.id == attachment_id)
 }

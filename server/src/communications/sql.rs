@@ -5,7 +5,7 @@ use clientele_core::CommunicationType;
 use sqlx::{PgConnection, PgExecutor, types::Json};
 use uuid::Uuid;
 
-use super::{Communication, Participant};
+use super::{Attachment, Communication, Participant};
 use crate::graphql::scalars::Date;
 
 /// The filters of a client's communication list, ready for SQL.
@@ -62,7 +62,8 @@ pub async fn insert(db: &mut PgConnection, row: NewRow<'_>) -> sqlx::Result<Comm
         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
         returning id, client_id, communication_type as "communication_type: CommunicationType",
                   subject, notes, communication_date,
-                  participants as "participants: Json<Vec<Participant>>", job_reference_id,
+                  participants as "participants: Json<Vec<Participant>>",
+               attachments as "attachments: Json<Vec<Attachment>>", job_reference_id,
                   logged_by, is_important, follow_up_required,
                   follow_up_date as "follow_up_date: Date", follow_up_notes,
                   follow_up_completed_at, follow_up_completed_by, created_at, updated_at
@@ -101,7 +102,8 @@ pub async fn list_for_client(
         r#"
         select id, client_id, communication_type as "communication_type: CommunicationType",
                subject, notes, communication_date,
-               participants as "participants: Json<Vec<Participant>>", job_reference_id,
+               participants as "participants: Json<Vec<Participant>>",
+               attachments as "attachments: Json<Vec<Attachment>>", job_reference_id,
                logged_by, is_important, follow_up_required,
                follow_up_date as "follow_up_date: Date", follow_up_notes,
                follow_up_completed_at, follow_up_completed_by, created_at, updated_at
@@ -171,7 +173,8 @@ pub async fn find(db: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Commun
         r#"
         select id, client_id, communication_type as "communication_type: CommunicationType",
                subject, notes, communication_date,
-               participants as "participants: Json<Vec<Participant>>", job_reference_id,
+               participants as "participants: Json<Vec<Participant>>",
+               attachments as "attachments: Json<Vec<Attachment>>", job_reference_id,
                logged_by, is_important, follow_up_required,
                follow_up_date as "follow_up_date: Date", follow_up_notes,
                follow_up_completed_at, follow_up_completed_by, created_at, updated_at
@@ -192,7 +195,8 @@ pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Commu
         r#"
         select id, client_id, communication_type as "communication_type: CommunicationType",
                subject, notes, communication_date,
-               participants as "participants: Json<Vec<Participant>>", job_reference_id,
+               participants as "participants: Json<Vec<Participant>>",
+               attachments as "attachments: Json<Vec<Attachment>>", job_reference_id,
                logged_by, is_important, follow_up_required,
                follow_up_date as "follow_up_date: Date", follow_up_notes,
                follow_up_completed_at, follow_up_completed_by, created_at, updated_at
@@ -236,7 +240,8 @@ pub async fn set_flags(
         where id = $1
         returning id, client_id, communication_type as "communication_type: CommunicationType",
                   subject, notes, communication_date,
-                  participants as "participants: Json<Vec<Participant>>", job_reference_id,
+                  participants as "participants: Json<Vec<Participant>>",
+               attachments as "attachments: Json<Vec<Attachment>>", job_reference_id,
                   logged_by, is_important, follow_up_required,
                   follow_up_date as "follow_up_date: Date", follow_up_notes,
                   follow_up_completed_at, follow_up_completed_by, created_at, updated_at
@@ -266,7 +271,8 @@ pub async fn open_follow_ups(
         r#"
         select id, client_id, communication_type as "communication_type: CommunicationType",
                subject, notes, communication_date,
-               participants as "participants: Json<Vec<Participant>>", job_reference_id,
+               participants as "participants: Json<Vec<Participant>>",
+               attachments as "attachments: Json<Vec<Attachment>>", job_reference_id,
                logged_by, is_important, follow_up_required,
                follow_up_date as "follow_up_date: Date", follow_up_notes,
                follow_up_completed_at, follow_up_completed_by, created_at, updated_at
@@ -302,5 +308,32 @@ pub async fn count_open_follow_ups(
         due_by as Option<Date>
     )
     .fetch_one(db)
+    .await
+}
+
+/// Adds an attachment's description to a communication.
+pub async fn append_attachment(
+    db: &mut PgConnection,
+    id: Uuid,
+    attachment: &Attachment,
+) -> sqlx::Result<Option<Communication>> {
+    sqlx::query_as!(
+        Communication,
+        r#"
+        update client_communications
+        set attachments = attachments || jsonb_build_array($2::jsonb)
+        where id = $1
+        returning id, client_id, communication_type as "communication_type: CommunicationType",
+                  subject, notes, communication_date,
+                  participants as "participants: Json<Vec<Participant>>",
+                  attachments as "attachments: Json<Vec<Attachment>>", job_reference_id,
+                  logged_by, is_important, follow_up_required,
+                  follow_up_date as "follow_up_date: Date", follow_up_notes,
+                  follow_up_completed_at, follow_up_completed_by, created_at, updated_at
+        "#,
+        id,
+        Json(attachment) as _
+    )
+    .fetch_optional(db)
     .await
 }

@@ -6,7 +6,7 @@ use async_graphql::dataloader::{DataLoader, HashMapCache};
 use sqlx::PgPool;
 
 use super::loaders::PgLoader;
-use crate::{auth::JwtKeys, config::Config};
+use crate::{auth::JwtKeys, config::Config, storage::Storage};
 
 /// The per-request DataLoader. Its cache lives as long as the request, so a list resolver
 /// can prime it with one batch per relation (see `clients::graphql`) and the item fields
@@ -19,6 +19,8 @@ pub struct ApiContext {
     pub pool: PgPool,
     /// Session token keys.
     pub jwt: Arc<JwtKeys>,
+    /// Where uploaded files are kept.
+    pub storage: Storage,
     /// Configuration.
     pub config: Arc<Config>,
 }

@@ -1,5 +1,8 @@
-//! HTTP routes: `/graphql` (POST and GET), `/graphiql`, `/health`, `/ready`, and the built
-//! web app at `/` with a fallback to `index.html` for the app's own routes.
+//! HTTP routes: `/graphql` (POST, with multipart uploads, and GET), `/graphiql`, `/health`,
+//! `/ready`, `/files/<token>` (signed download links of the local file store), and the
+//! built web app at `/` with a fallback to `index.html` for the app's own routes.
+
+mod files;
 
 use std::time::Duration;
 
@@ -33,6 +36,7 @@ pub fn app(state: AppState) -> Router {
         .route("/graphiql", get(graphiql))
         .route("/health", get(health))
         .route("/ready", get(ready))
+        .route("/files/{token}", get(files::download))
         .with_state(state);
     let index = web_dir.join("index.html");
     if index.exists() {
@@ -129,32 +133,73 @@ async fn graphql_handler(
     State(state): State<AppState>,
     method: Method,
     headers: HeaderMap,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
+    request: axum::extract::Request,
+) -> Response {
     let id = request_id(&headers);
     telemetry::REQUEST_ID
         .scope(id, async move {
-            let request = request.into_inner();
+            let request = match read_request(&state, request).await {
+                Ok(request) => request,
+                // An unreadable body is the HTTP request's fault, not a GraphQL answer.
+                Err(error) => return error_response(StatusCode::BAD_REQUEST, error),
+            };
             if method == Method::GET && is_mutation(&request) {
-                let error: async_graphql::Error =
-                    AppError::invalid("method", "mutations must be sent with POST").into();
-                return error_response(error);
+                return error_response(
+                    StatusCode::OK,
+                    AppError::invalid("method", "mutations must be sent with POST"),
+                );
             }
             match authenticate(&state, &headers).await {
-                Ok(viewer) => schema::execute(&state.schema, &state.pool, viewer, request)
-                    .await
-                    .into(),
-                Err(error) => error_response(error.into()),
+                Ok(viewer) => GraphQLResponse::from(
+                    schema::execute(&state.schema, &state.pool, viewer, request).await,
+                )
+                .into_response(),
+                Err(error) => error_response(StatusCode::OK, error),
             }
         })
         .await
 }
 
-/// A response carrying one request-level error (no position: it is not about the query text).
-fn error_response(error: async_graphql::Error) -> GraphQLResponse {
+/// The GraphQL request in a body: multipart (uploads, with per-file limits enforced while
+/// the body streams in) or whatever async-graphql reads (JSON, or the query string of a GET).
+async fn read_request(
+    state: &AppState,
+    request: axum::extract::Request,
+) -> Result<async_graphql::Request, AppError> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    if request.method() == Method::POST && content_type.starts_with("multipart/form-data") {
+        let limits = crate::uploads::multipart::Limits {
+            attachment: state.config.attachment_max_bytes,
+            logo: state.config.logo_max_bytes,
+        };
+        return crate::uploads::multipart::read(&content_type, request.into_body(), limits).await;
+    }
+    use axum::extract::FromRequest;
+    GraphQLRequest::<async_graphql_axum::rejection::GraphQLRejection>::from_request(request, state)
+        .await
+        .map(GraphQLRequest::into_inner)
+        .map_err(|rejection| {
+            AppError::invalid("body", format!("is not a GraphQL request: {}", rejection.0))
+        })
+}
+
+/// A response carrying one request-level error (no position: it is not about the query
+/// text) with `status`, or 413 for a payload over its limit.
+fn error_response(status: StatusCode, error: AppError) -> Response {
+    let status = match &error {
+        AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        _ => status,
+    };
+    let error: async_graphql::Error = error.into();
     let mut server_error = async_graphql::ServerError::new(error.message, None);
     server_error.extensions = error.extensions;
-    async_graphql::Response::from_errors(vec![server_error]).into()
+    let response: GraphQLResponse = async_graphql::Response::from_errors(vec![server_error]).into();
+    (status, response).into_response()
 }
 
 /// Whether the operation to run is a mutation (GET may only read).

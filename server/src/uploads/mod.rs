@@ -1,0 +1,197 @@
+//! Files people upload: the size limit, the type told by the bytes against an allowlist,
+//! the sha256, a safe file name, and (when configured) a virus scan. What passes is a
+//! [`ReceivedFile`], ready to store.
+
+pub mod multipart;
+mod sniff;
+
+use async_graphql::UploadValue;
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+
+pub use sniff::{FileType, sniff};
+
+use crate::error::{ApiResult, AppError};
+
+/// What an upload is for; each has its size limit and allowed types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadKind {
+    /// A communication's attachment.
+    Attachment,
+    /// A client's logo.
+    Logo,
+}
+
+impl UploadKind {
+    fn allows(self, file_type: FileType) -> Result<(), &'static str> {
+        use FileType::*;
+        match (self, file_type) {
+            (Self::Logo, Png | Jpeg | Webp) => Ok(()),
+            (Self::Logo, Svg) => {
+                Err("SVG logos are not accepted (an SVG can carry scripts); use PNG, JPEG or WebP")
+            }
+            (Self::Logo, _) => Err("a logo must be a PNG, JPEG or WebP image"),
+            (Self::Attachment, Svg) => {
+                Err("SVG files are not accepted as attachments; export the drawing as PDF or PNG")
+            }
+            (Self::Attachment, _) => Ok(()),
+        }
+    }
+}
+
+/// An upload that passed every check.
+#[derive(Debug, Clone)]
+pub struct ReceivedFile {
+    /// A safe name to show and to save the file as.
+    pub file_name: String,
+    /// What the bytes are.
+    pub file_type: FileType,
+    /// The bytes.
+    pub bytes: Bytes,
+    /// Hex sha256 of the bytes.
+    pub sha256: String,
+}
+
+/// Checks an upload for `kind`: size, type by content, name.
+pub fn receive(upload: UploadValue, kind: UploadKind, max_bytes: u64) -> ApiResult<ReceivedFile> {
+    let bytes = upload.content;
+    if bytes.len() as u64 > max_bytes {
+        return Err(AppError::PayloadTooLarge(too_large(max_bytes)));
+    }
+    if bytes.is_empty() {
+        return Err(AppError::invalid("file", "is empty"));
+    }
+    let file_type = sniff(&bytes).ok_or_else(|| {
+        AppError::UnsupportedMediaType(
+            "this type of file is not accepted: PDF, PNG, JPEG, GIF, WebP, Word, Excel, \
+             PowerPoint, plain text or CSV"
+                .to_owned(),
+        )
+    })?;
+    kind.allows(file_type)
+        .map_err(|why| AppError::UnsupportedMediaType(why.to_owned()))?;
+    Ok(ReceivedFile {
+        file_name: safe_file_name(&upload.filename, file_type),
+        sha256: hex(&Sha256::digest(&bytes)),
+        file_type,
+        bytes,
+    })
+}
+
+/// The message of a file over its limit.
+pub fn too_large(max_bytes: u64) -> String {
+    format!(
+        "the file is larger than {:.0} MB",
+        max_bytes as f64 / (1024.0 * 1024.0)
+    )
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A name safe to show and to save as: the last path component, without control or
+/// reserved characters, at most 150 characters, ending in the extension of what the bytes
+/// are (a PDF called `invoice.exe` is saved as `invoice.exe.pdf`).
+pub fn safe_file_name(raw: &str, file_type: FileType) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = base
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim().trim_matches('.').trim();
+    let stem: String = if cleaned.is_empty() {
+        "file".to_owned()
+    } else {
+        cleaned.chars().take(150).collect()
+    };
+    let extension = file_type.extension();
+    let has_extension = stem.rsplit_once('.').is_some_and(|(_, ext)| {
+        ext.eq_ignore_ascii_case(extension)
+            || (file_type == FileType::Jpeg && ext.eq_ignore_ascii_case("jpeg"))
+    });
+    if has_extension {
+        stem
+    } else {
+        format!("{stem}.{extension}")
+    }
+}
+
+/// Stores a file, then runs `record` (the row that describes it) in a transaction of its
+/// own. If storing fails, nothing is recorded; if recording fails, the stored file is removed
+/// again. Either way nothing is left half done.
+pub async fn store_then_record<T>(
+    pool: &sqlx::PgPool,
+    storage: &dyn crate::storage::FileStore,
+    key: &str,
+    object: crate::storage::StoredObject,
+    record: impl for<'c> FnOnce(
+        &'c mut sqlx::PgConnection,
+    ) -> futures::future::BoxFuture<'c, ApiResult<T>>,
+) -> ApiResult<T> {
+    storage.put(key, object).await?;
+    let recorded = async {
+        let mut tx = pool.begin().await?;
+        let value = record(&mut tx).await?;
+        tx.commit().await?;
+        Ok(value)
+    }
+    .await;
+    if recorded.is_err()
+        && let Err(error) = storage.delete(key).await
+    {
+        tracing::error!(error = ?error, %key, "removing a stored file whose record failed");
+    }
+    recorded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_made_safe_and_honest() {
+        let cases = [
+            ("report.pdf", FileType::Pdf, "report.pdf"),
+            ("../../etc/passwd", FileType::Text, "passwd.txt"),
+            (
+                "C:\\Users\\ann\\Q3 plan.docx",
+                FileType::Docx,
+                "Q3 plan.docx",
+            ),
+            ("invoice.exe", FileType::Pdf, "invoice.exe.pdf"),
+            ("photo.JPEG", FileType::Jpeg, "photo.JPEG"),
+            (
+                "a<b>c:d\"e|f?g*h\u{0}.png",
+                FileType::Png,
+                "a_b_c_d_e_f_g_h_.png",
+            ),
+            ("", FileType::Csv, "file.csv"),
+            ("...", FileType::Pdf, "file.pdf"),
+        ];
+        for (raw, kind, expected) in cases {
+            assert_eq!(safe_file_name(raw, kind), expected, "{raw:?}");
+        }
+        assert!(
+            safe_file_name(&"x".repeat(500), FileType::Pdf)
+                .chars()
+                .count()
+                <= 154
+        );
+    }
+
+    #[test]
+    fn each_kind_has_its_allowlist() {
+        assert!(UploadKind::Logo.allows(FileType::Png).is_ok());
+        assert!(UploadKind::Logo.allows(FileType::Pdf).is_err());
+        assert!(UploadKind::Logo.allows(FileType::Svg).is_err());
+        assert!(UploadKind::Attachment.allows(FileType::Xlsx).is_ok());
+        assert!(UploadKind::Attachment.allows(FileType::Svg).is_err());
+    }
+}
