@@ -1,4 +1,4 @@
-//! Attachments: uploaded by the multipart spec, checked by content and size while the body
+//! Attachments and logos: uploaded by the multipart spec, checked by content and size while the body
 //! streams in, stored, downloaded through signed links, and never half written.
 
 use std::{
@@ -382,4 +382,92 @@ async fn an_endless_upload_is_refused_once_it_passes_the_limit(pool: PgPool) {
         "PAYLOAD_TOO_LARGE"
     );
     assert_eq!(attachments_in_database(&app).await, 0);
+}
+
+/// The smallest valid PNG: one transparent pixel.
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\0\x01\0\0\x05\0\x01\r\n-\xb4\0\0\0\0IEND\xaeB`\x82";
+
+fn png(name: &str) -> UploadedFile<'_> {
+    UploadedFile {
+        name,
+        declared_type: "image/png",
+        bytes: PNG,
+    }
+}
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn a_manager_gives_a_client_a_logo_and_a_new_one_replaces_it(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let client = app.create_named_client("Logo Co", vec![]).await;
+    let first = app
+        .upload_client_logo(Role::Manager, client.clone(), &png("logo.png"))
+        .await
+        .expect("a logo");
+    let logo = first.logo.expect("the logo");
+    assert_eq!(
+        (logo.file_name.as_str(), logo.content_type.as_str()),
+        ("logo.png", "image/png")
+    );
+    let (status, headers, body) = get(&app, &logo.url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, PNG);
+    assert_eq!(headers[header::CONTENT_TYPE], "image/png");
+    assert_eq!(stored_files(&app).len(), 1);
+
+    let second = app
+        .upload_client_logo(Role::Admin, client, &png("new-logo.png"))
+        .await
+        .expect("a new logo");
+    assert_eq!(
+        second.logo.map(|l| l.file_name).as_deref(),
+        Some("new-logo.png")
+    );
+    assert_eq!(stored_files(&app).len(), 1, "the old file is removed");
+    let records: i64 = sqlx::query_scalar("select count(*) from stored_files")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(records, 1, "and its record");
+    assert_eq!(
+        get(&app, &logo.url).await.0,
+        StatusCode::NOT_FOUND,
+        "the old link leads nowhere"
+    );
+}
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn a_logo_is_an_image_of_at_most_2_mb(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let client = app.create_named_client("Picky Logo Co", vec![]).await;
+    let mut big = PNG.to_vec();
+    big.resize(2 * 1024 * 1024 + 1, 0);
+    let too_big = UploadedFile {
+        name: "huge.png",
+        declared_type: "image/png",
+        bytes: &big,
+    };
+    let refused = app
+        .upload_client_logo(Role::Manager, client.clone(), &too_big)
+        .await
+        .refused("PAYLOAD_TOO_LARGE");
+    assert_eq!(refused.status, 413);
+    assert_eq!(refused.message, "the file is larger than 2 MB");
+
+    let svg = UploadedFile {
+        name: "logo.svg",
+        declared_type: "image/svg+xml",
+        bytes: b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
+    };
+    let refused = app
+        .upload_client_logo(Role::Manager, client.clone(), &svg)
+        .await
+        .refused("UNSUPPORTED_MEDIA_TYPE");
+    assert!(refused.message.contains("SVG"), "{}", refused.message);
+    app.upload_client_logo(Role::Manager, client.clone(), &pdf("logo.pdf"))
+        .await
+        .refused("UNSUPPORTED_MEDIA_TYPE");
+    app.upload_client_logo(Role::Recruiter, client, &png("logo.png"))
+        .await
+        .refused("FORBIDDEN");
+    assert!(stored_files(&app).is_empty());
 }

@@ -439,6 +439,7 @@ mod ops {
     }
 
     operation!(UploadAttachment);
+    operation!(UploadClientLogo);
 
     impl TestApp {
         /// Runs `UploadAttachment` with `file`.
@@ -455,6 +456,22 @@ mod ops {
             self.call_with_file::<UploadAttachment>(caller, variables, file)
                 .await
                 .map(|data| data.upload_attachment)
+        }
+
+        /// Runs `UploadClientLogo` with `file`.
+        pub async fn upload_client_logo(
+            &self,
+            caller: impl Into<Caller>,
+            client_id: String,
+            file: &super::UploadedFile<'_>,
+        ) -> Outcome<upload_client_logo::UploadClientLogoUploadClientLogo> {
+            let variables = upload_client_logo::Variables {
+                client_id,
+                file: (),
+            };
+            self.call_with_file::<UploadClientLogo>(caller, variables, file)
+                .await
+                .map(|data| data.upload_client_logo)
         }
     }
 

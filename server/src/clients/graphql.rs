@@ -2,7 +2,7 @@
 //! deactivate and reactivate. Resolvers turn input into domain types, open the
 //! transaction, call the service and commit.
 
-use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject, Upload};
 use clientele_core::Website;
 
 use super::{
@@ -20,12 +20,14 @@ use crate::{
     error::{ApiResult, AppError},
     graphql::{
         loader,
-        loaders::{ContactsByClient, UserById},
+        loaders::{ContactsByClient, StoredFileById, UserById},
         page::{DEFAULT_LIMIT, PageInfo, PageRequest},
         parse_id,
         scalars::optional_uuid,
         state,
     },
+    storage::StoredObject,
+    uploads::{self, StoredFile, UploadKind},
     users::User,
 };
 
@@ -54,6 +56,13 @@ impl Client {
             .into_iter()
             .filter(|c| include_inactive || c.is_active)
             .collect())
+    }
+    /// The client's logo, if it has one.
+    async fn logo(&self, ctx: &Context<'_>) -> ApiResult<Option<StoredFile>> {
+        match self.logo_file_id {
+            Some(id) => loader(ctx).load_one(StoredFileById(id)).await,
+            None => Ok(None),
+        }
     }
     /// Calls, emails, meetings and notes with the client, newest first.
     #[graphql(complexity = "PageRequest::complexity(limit, child_complexity)")]
@@ -253,6 +262,42 @@ impl ClientsMutation {
         let mut tx = state(ctx).pool.begin().await?;
         let client = service::deactivate(&mut tx, viewer, id, &deactivation).await?;
         tx.commit().await?;
+        Ok(client)
+    }
+
+    /// Gives a client a logo (multipart upload, at most 2 MB; PNG, JPEG or WebP, told by the
+    /// content). The previous logo is removed.
+    #[graphql(guard = "Allowed(Permission::ManageClients)")]
+    async fn upload_client_logo(
+        &self,
+        ctx: &Context<'_>,
+        client_id: ID,
+        file: Upload,
+    ) -> ApiResult<Client> {
+        let viewer = viewer(ctx)?;
+        let id = parse_id(&client_id, "clientId")?;
+        let api = state(ctx);
+        service::get(&api.pool, id).await?;
+        let upload = file
+            .value(ctx)
+            .map_err(|_| AppError::invalid("file", "is missing from the multipart body"))?;
+        let received = uploads::receive(upload, UploadKind::Logo, api.config.logo_max_bytes)?;
+        let logo = StoredFile::describe(&format!("logos/{id}"), &received, viewer.user_id);
+        let object = StoredObject {
+            bytes: received.bytes,
+            content_type: logo.content_type.clone(),
+        };
+        let key = logo.storage_key.clone();
+        let (client, replaced) =
+            uploads::store_then_record(&api.pool, api.storage.as_ref(), &key, object, move |tx| {
+                Box::pin(async move { service::set_logo(tx, id, &logo).await })
+            })
+            .await?;
+        if let Some(old) = replaced
+            && let Err(error) = api.storage.delete(&old).await
+        {
+            tracing::warn!(error = ?error, key = %old, "removing a replaced logo");
+        }
         Ok(client)
     }
 

@@ -22,5 +22,5 @@ pub use model::{
 };
 pub use service::{
     ClientList, create, deactivate, duplicates, get, industries, list, lock, name_exists,
-    reactivate, update,
+    reactivate, set_logo, update,
 };

@@ -58,6 +58,9 @@ pub struct Client {
     pub deactivation_reason: Option<String>,
     /// More about why it was deactivated.
     pub deactivation_details: Option<String>,
+    /// The logo's file (see `logo`).
+    #[graphql(skip)]
+    pub logo_file_id: Option<Uuid>,
 }
 
 /// Orders of the client list.

@@ -17,6 +17,7 @@ use crate::{
     contacts::{self, Contact},
     error::{ApiResult, AppError},
     graphql::page::PageRequest,
+    uploads::{self, StoredFile},
     users,
 };
 
@@ -237,4 +238,23 @@ pub async fn reactivate(db: &mut PgConnection, viewer: Viewer, id: Uuid) -> ApiR
     audit_client(db, viewer, "client.reactivated", Some(&before), &after).await?;
     tracing::info!(client_id = %id, "client reactivated");
     Ok(after)
+}
+
+/// Gives a client a new logo, recorded in `stored_files` (already in the file store). The
+/// previous logo's record is forgotten; its storage key is returned so the caller removes
+/// the file once the transaction has committed.
+pub async fn set_logo(
+    db: &mut PgConnection,
+    id: Uuid,
+    logo: &StoredFile,
+) -> ApiResult<(Client, Option<String>)> {
+    let before = lock(db, id).await?;
+    uploads::record_file(db, logo).await?;
+    sql::set_logo(db, id, logo.id).await?;
+    let replaced = match before.logo_file_id {
+        Some(old) => uploads::forget_file(db, old).await?,
+        None => None,
+    };
+    let after = lock(db, id).await?;
+    Ok((after, replaced))
 }

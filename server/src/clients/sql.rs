@@ -78,7 +78,7 @@ pub async fn list_clients(
         select c.id, c.client_code, c.name, c.industry, c.website, c.address, c.city, c.state,
                c.country, c.postal_code, c.status as "status: ClientStatus", c.account_manager_id,
                c.created_by, c.created_at, c.updated_at, c.deactivated_at, c.deactivation_reason,
-               c.deactivation_details
+               c.deactivation_details, c.logo_file_id
         from clients c
         where ($1::text[] is null or c.status = any($1))
           and ($2::text is null or lower(c.industry) = lower($2))
@@ -185,7 +185,8 @@ pub async fn clients_by_ids(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Resu
         r#"
         select id, client_code, name, industry, website, address, city, state, country,
                postal_code, status as "status: ClientStatus", account_manager_id, created_by,
-               created_at, updated_at, deactivated_at, deactivation_reason, deactivation_details
+               created_at, updated_at, deactivated_at, deactivation_reason, deactivation_details,
+               logo_file_id
         from clients
         where id = any($1)
         "#,
@@ -202,7 +203,8 @@ pub async fn client_for_update(db: &mut PgConnection, id: Uuid) -> sqlx::Result<
         r#"
         select id, client_code, name, industry, website, address, city, state, country,
                postal_code, status as "status: ClientStatus", account_manager_id, created_by,
-               created_at, updated_at, deactivated_at, deactivation_reason, deactivation_details
+               created_at, updated_at, deactivated_at, deactivation_reason, deactivation_details,
+               logo_file_id
         from clients
         where id = $1
         for update
@@ -245,7 +247,8 @@ pub async fn insert_client(
         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
         returning id, client_code, name, industry, website, address, city, state, country,
                   postal_code, status as "status: ClientStatus", account_manager_id, created_by,
-                  created_at, updated_at, deactivated_at, deactivation_reason, deactivation_details
+                  created_at, updated_at, deactivated_at, deactivation_reason, deactivation_details,
+               logo_file_id
         "#,
         code.as_str(),
         profile.name,
@@ -281,7 +284,8 @@ pub async fn update_client(
         where id = $1
         returning id, client_code, name, industry, website, address, city, state, country,
                   postal_code, status as "status: ClientStatus", account_manager_id, created_by,
-                  created_at, updated_at, deactivated_at, deactivation_reason, deactivation_details
+                  created_at, updated_at, deactivated_at, deactivation_reason, deactivation_details,
+               logo_file_id
         "#,
         id,
         profile.name,
@@ -319,7 +323,8 @@ pub async fn set_activation(
         where id = $1
         returning id, client_code, name, industry, website, address, city, state, country,
                   postal_code, status as "status: ClientStatus", account_manager_id, created_by,
-                  created_at, updated_at, deactivated_at, deactivation_reason, deactivation_details
+                  created_at, updated_at, deactivated_at, deactivation_reason, deactivation_details,
+               logo_file_id
         "#,
         id,
         status.as_str(),
@@ -422,6 +427,18 @@ impl async_graphql::dataloader::Loader<ClientById> for PgLoader {
         let clients = clients_by_ids(&self.pool, &ids).await?;
         Ok(clients.into_iter().map(|c| (ClientById(c.id), c)).collect())
     }
+}
+
+/// Points a client at a new logo file.
+pub async fn set_logo(db: &mut PgConnection, id: Uuid, file_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update clients set logo_file_id = $2 where id = $1",
+        id,
+        file_id
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -79,7 +79,7 @@ impl Attachment {
         ctx: &Context<'_>,
         #[graphql(default = 300)] expires_in_seconds: i32,
     ) -> ApiResult<String> {
-        let lifetime = link_lifetime(expires_in_seconds)?;
+        let lifetime = uploads::link_lifetime(expires_in_seconds)?;
         Ok(state(ctx)
             .storage
             .download_url(
@@ -89,18 +89,6 @@ impl Attachment {
                 lifetime,
             )
             .await?)
-    }
-}
-
-/// A link lifetime from its argument: 1 second to an hour.
-pub fn link_lifetime(seconds: i32) -> ApiResult<std::time::Duration> {
-    let max = crate::storage::MAX_LINK_LIFETIME.as_secs();
-    match u64::try_from(seconds) {
-        Ok(s) if (1..=max).contains(&s) => Ok(std::time::Duration::from_secs(s)),
-        _ => Err(AppError::invalid(
-            "expiresInSeconds",
-            format!("must be between 1 and {max}"),
-        )),
     }
 }
 

@@ -37,3 +37,7 @@ pub struct ClientById(pub Uuid);
 /// One job of the host system by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct JobById(pub Uuid);
+
+/// A stored file (a logo) by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StoredFileById(pub Uuid);

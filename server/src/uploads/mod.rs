@@ -4,6 +4,7 @@
 
 pub mod multipart;
 mod sniff;
+mod sql;
 
 use async_graphql::UploadValue;
 use bytes::Bytes;
@@ -76,6 +77,96 @@ pub fn receive(upload: UploadValue, kind: UploadKind, max_bytes: u64) -> ApiResu
         file_type,
         bytes,
     })
+}
+
+/// A file we keep outside attachments (a client's logo), as recorded in `stored_files`.
+#[derive(Debug, Clone, PartialEq, Eq, async_graphql::SimpleObject)]
+#[graphql(complex)]
+pub struct StoredFile {
+    /// Unique id.
+    #[graphql(skip, derived(name = "id", into = "async_graphql::ID", owned))]
+    pub id: uuid::Uuid,
+    /// Where the store keeps it.
+    #[graphql(skip)]
+    pub storage_key: String,
+    /// The file's name (made safe).
+    pub file_name: String,
+    /// What the file is, told by its content.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+    /// `not_scanned` or `clean`.
+    #[graphql(skip)]
+    pub scan_status: String,
+    /// Who uploaded it.
+    #[graphql(skip)]
+    pub uploaded_by: Option<uuid::Uuid>,
+    /// When it was uploaded.
+    pub uploaded_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[async_graphql::ComplexObject]
+impl StoredFile {
+    /// A link to the file, valid for `expiresInSeconds` (at most an hour).
+    async fn url(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+        #[graphql(default = 300)] expires_in_seconds: i32,
+    ) -> ApiResult<String> {
+        let lifetime = link_lifetime(expires_in_seconds)?;
+        Ok(crate::graphql::state(ctx)
+            .storage
+            .download_url(
+                &self.storage_key,
+                &self.file_name,
+                &self.content_type,
+                lifetime,
+            )
+            .await?)
+    }
+}
+
+impl StoredFile {
+    /// The record of a checked upload about to be stored under `folder/<new id>`.
+    pub fn describe(folder: &str, file: &ReceivedFile, uploaded_by: uuid::Uuid) -> Self {
+        let id = uuid::Uuid::new_v4();
+        Self {
+            id,
+            storage_key: format!("{folder}/{id}"),
+            file_name: file.file_name.clone(),
+            content_type: file.file_type.mime().to_owned(),
+            size_bytes: i64::try_from(file.bytes.len()).unwrap_or(i64::MAX),
+            sha256: file.sha256.clone(),
+            scan_status: "not_scanned".to_owned(),
+            uploaded_by: Some(uploaded_by),
+            uploaded_at: chrono::Utc::now(),
+        }
+    }
+}
+
+/// Records a stored file, in the caller's transaction.
+pub async fn record_file(db: &mut sqlx::PgConnection, file: &StoredFile) -> ApiResult<()> {
+    Ok(sql::insert(db, file).await?)
+}
+
+/// Forgets a stored file, in the caller's transaction; its key, to remove from the store
+/// once the transaction has committed.
+pub async fn forget_file(db: &mut sqlx::PgConnection, id: uuid::Uuid) -> ApiResult<Option<String>> {
+    Ok(sql::delete(db, id).await?)
+}
+
+/// A link lifetime from its argument: 1 second to an hour.
+pub fn link_lifetime(seconds: i32) -> ApiResult<std::time::Duration> {
+    let max = crate::storage::MAX_LINK_LIFETIME.as_secs();
+    match u64::try_from(seconds) {
+        Ok(s) if (1..=max).contains(&s) => Ok(std::time::Duration::from_secs(s)),
+        _ => Err(AppError::invalid(
+            "expiresInSeconds",
+            format!("must be between 1 and {max}"),
+        )),
+    }
 }
 
 /// The message of a file over its limit.
