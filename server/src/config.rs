@@ -49,6 +49,10 @@ pub struct Config {
     pub attachment_max_bytes: u64,
     /// Largest client logo in bytes (`CLIENTELE_LOGO_MAX_BYTES`, 2 MB).
     pub logo_max_bytes: u64,
+    /// clamd's TCP address (`CLIENTELE_CLAMAV_ADDR`, e.g. `127.0.0.1:3310`): every upload is
+    /// scanned and refused when infected, or when clamd cannot be reached. Unset, uploads
+    /// are checked by type and size only and say `NOT_SCANNED`.
+    pub clamav_addr: Option<String>,
 }
 
 impl Config {
@@ -81,6 +85,7 @@ impl Config {
             max_query_complexity: parse_or(&var, "MAX_QUERY_COMPLEXITY", 5000)?,
             attachment_max_bytes: parse_or(&var, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)?,
             logo_max_bytes: parse_or(&var, "LOGO_MAX_BYTES", 2 * 1024 * 1024)?,
+            clamav_addr: var("CLAMAV_ADDR"),
         })
     }
 

@@ -35,6 +35,11 @@ pub enum AppError {
     UnsupportedMediaType(String),
     /// `RATE_LIMITED`: too many attempts; try later.
     RateLimited,
+    /// `VALIDATION` on `file` with `extensions.detail = "INFECTED"`: the virus scanner found
+    /// the named signature. The file is not stored.
+    Infected(String),
+    /// `UNAVAILABLE`: a service we depend on is down; try again later.
+    Unavailable(&'static str),
     /// `INTERNAL`: our fault. The caller sees only a request id; the log has the chain.
     Internal(Arc<anyhow::Error>),
 }
@@ -67,6 +72,8 @@ impl AppError {
             Self::PayloadTooLarge(_) => "PAYLOAD_TOO_LARGE",
             Self::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
             Self::RateLimited => "RATE_LIMITED",
+            Self::Infected(_) => "VALIDATION",
+            Self::Unavailable(_) => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -106,6 +113,10 @@ impl From<AppError> for async_graphql::Error {
                 message.clone()
             }
             AppError::RateLimited => "too many requests; try again later".to_owned(),
+            AppError::Infected(signature) => {
+                format!("invalid input: file: the virus scanner found {signature}")
+            }
+            AppError::Unavailable(what) => format!("{what} is unavailable; try again shortly"),
             AppError::Internal(_) => "internal error".to_owned(),
         };
         let request_id = match &error {
@@ -133,6 +144,15 @@ impl From<AppError> for async_graphql::Error {
                         })
                         .collect();
                     ext.set("fields", async_graphql::Value::Object(map));
+                }
+                AppError::Infected(signature) => {
+                    let mut fields = async_graphql::indexmap::IndexMap::new();
+                    fields.insert(
+                        async_graphql::Name::new("file"),
+                        async_graphql::Value::from(format!("is infected ({signature})")),
+                    );
+                    ext.set("fields", async_graphql::Value::Object(fields));
+                    ext.set("detail", "INFECTED");
                 }
                 AppError::Conflict {
                     details: Some((name, value)),
@@ -189,6 +209,8 @@ mod tests {
                 "UNSUPPORTED_MEDIA_TYPE",
             ),
             (AppError::RateLimited, "RATE_LIMITED"),
+            (AppError::Infected("EICAR".into()), "VALIDATION"),
+            (AppError::Unavailable("the virus scanner"), "UNAVAILABLE"),
             (AppError::from(anyhow::anyhow!("boom")), "INTERNAL"),
         ];
         for (error, code) in cases {

@@ -471,3 +471,76 @@ async fn a_logo_is_an_image_of_at_most_2_mb(pool: PgPool) {
         .refused("FORBIDDEN");
     assert!(stored_files(&app).is_empty());
 }
+
+/// The EICAR test string: harmless, and found by every virus scanner by design.
+const EICAR: &[u8] = br"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+
+/// The clamd `cargo xtask test` starts, with a signature database that knows EICAR.
+fn clamd() -> String {
+    std::env::var("CLIENTELE_TEST_CLAMAV_ADDR")
+        .expect("CLIENTELE_TEST_CLAMAV_ADDR: run through `cargo xtask test`, which starts clamd")
+}
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+#[ignore = "needs clamd: `cargo xtask test` starts one and runs this"]
+async fn an_infected_file_is_refused_and_never_stored(pool: PgPool) {
+    let app = TestApp::configured(pool, |c| c.clamav_addr = Some(clamd())).await;
+    let id = communication(&app).await;
+    let eicar = UploadedFile {
+        name: "harmless-looking.txt",
+        declared_type: "text/plain",
+        bytes: EICAR,
+    };
+    let refused = app
+        .upload_attachment(Role::Recruiter, id, &eicar)
+        .await
+        .refused("VALIDATION");
+    assert_eq!(refused.extensions["detail"], "INFECTED");
+    assert_eq!(
+        refused.field("file"),
+        Some("is infected (Clientele.Test.EICAR.UNOFFICIAL)")
+    );
+    assert_eq!(attachments_in_database(&app).await, 0);
+    assert!(stored_files(&app).is_empty());
+}
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+#[ignore = "needs clamd: `cargo xtask test` starts one and runs this"]
+async fn a_clean_file_is_scanned_and_says_so(pool: PgPool) {
+    let app = TestApp::configured(pool, |c| c.clamav_addr = Some(clamd())).await;
+    let id = communication(&app).await;
+    let attached = app
+        .upload_attachment(Role::Recruiter, id, &pdf("clean.pdf"))
+        .await
+        .expect("attached");
+    assert_eq!(
+        attached.attachments[0].scan_status,
+        crate::helpers::upload_attachment::ScanStatus::CLEAN
+    );
+}
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn without_a_scanner_files_say_not_scanned(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let id = communication(&app).await;
+    let attached = app
+        .upload_attachment(Role::Recruiter, id, &pdf("a.pdf"))
+        .await
+        .expect("attached");
+    assert_eq!(
+        attached.attachments[0].scan_status,
+        crate::helpers::upload_attachment::ScanStatus::NOT_SCANNED
+    );
+}
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn a_scanner_that_cannot_be_reached_refuses_uploads(pool: PgPool) {
+    // Port 9 (discard) on localhost: nothing listens, the connection is refused.
+    let app = TestApp::configured(pool, |c| c.clamav_addr = Some("127.0.0.1:9".into())).await;
+    let id = communication(&app).await;
+    let refused = app
+        .upload_attachment(Role::Recruiter, id, &pdf("a.pdf"))
+        .await
+        .refused("UNAVAILABLE");
+    assert_eq!(refused.status, 503);
+}

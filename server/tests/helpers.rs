@@ -137,6 +137,14 @@ impl TestApp {
         Self::with_state(pool, state).await
     }
 
+    /// The app with its configuration changed by `change`.
+    pub async fn configured(pool: PgPool, change: impl FnOnce(&mut Config)) -> Self {
+        let mut config = test_config();
+        change(&mut config);
+        let state = AppState::new(config, pool.clone()).expect("state");
+        Self::with_state(pool, state).await
+    }
+
     /// The app with another file store.
     pub async fn with_storage(pool: PgPool, storage: clientele::storage::Storage) -> Self {
         let state = AppState::with_storage(test_config(), pool.clone(), storage).expect("state");

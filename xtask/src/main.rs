@@ -11,6 +11,7 @@ mod bench;
 mod e2e;
 mod run;
 mod schema;
+mod services;
 mod setup;
 mod test;
 

@@ -7,7 +7,7 @@ use std::{
     time::Instant,
 };
 
-use crate::{e2e, setup};
+use crate::{e2e, services, setup};
 
 /// Tally of tests and checks.
 #[derive(Default)]
@@ -74,7 +74,12 @@ pub fn test() -> anyhow::Result<ExitCode> {
         ])),
     );
     let database_url = format!("{server_url}/postgres");
-    match cargo_tests(&database_url) {
+    let clamd = services::start_clamd();
+    if let Err(error) = &clamd {
+        eprintln!("clamd did not start: {error:#}; the scanning tests will fail");
+    }
+    let clamd_addr = clamd.as_ref().map(|c| c.addr.clone()).unwrap_or_default();
+    match cargo_tests(&database_url, &clamd_addr) {
         Ok((passed, failed)) => {
             tally.passed += passed;
             tally.failed += failed;
@@ -121,7 +126,7 @@ pub fn test() -> anyhow::Result<ExitCode> {
 
 /// Runs the workspace's Rust tests (unit and PostgreSQL integration), echoing their output
 /// and summing cargo's `test result:` lines.
-fn cargo_tests(database_url: &str) -> anyhow::Result<(u64, u64)> {
+fn cargo_tests(database_url: &str, clamd_addr: &str) -> anyhow::Result<(u64, u64)> {
     let mut child = setup::cargo()
         .args([
             "test",
@@ -129,8 +134,12 @@ fn cargo_tests(database_url: &str) -> anyhow::Result<(u64, u64)> {
             "--exclude",
             "clientele-web",
             "--no-fail-fast",
+            "--",
+            // Tests that need the services started above are ignored by a plain `cargo test`.
+            "--include-ignored",
         ])
         .env("DATABASE_URL", database_url)
+        .env("CLIENTELE_TEST_CLAMAV_ADDR", clamd_addr)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .spawn()?;

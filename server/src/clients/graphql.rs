@@ -281,7 +281,13 @@ impl ClientsMutation {
         let upload = file
             .value(ctx)
             .map_err(|_| AppError::invalid("file", "is missing from the multipart body"))?;
-        let received = uploads::receive(upload, UploadKind::Logo, api.config.logo_max_bytes)?;
+        let received = uploads::receive(
+            upload,
+            UploadKind::Logo,
+            api.config.logo_max_bytes,
+            api.config.clamav_addr.as_deref(),
+        )
+        .await?;
         let logo = StoredFile::describe(&format!("logos/{id}"), &received, viewer.user_id);
         let object = StoredObject {
             bytes: received.bytes,

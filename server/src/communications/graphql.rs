@@ -292,7 +292,9 @@ impl CommunicationsMutation {
             upload,
             UploadKind::Attachment,
             api.config.attachment_max_bytes,
-        )?;
+            api.config.clamav_addr.as_deref(),
+        )
+        .await?;
         let attachment = Attachment::describe(id, &received, viewer.user_id);
         let object = StoredObject {
             bytes: received.bytes,

@@ -119,7 +119,11 @@ impl Attachment {
             content_type: file.file_type.mime().to_owned(),
             size_bytes: i64::try_from(file.bytes.len()).unwrap_or(i64::MAX),
             sha256: file.sha256.clone(),
-            scan_status: ScanStatus::NotScanned,
+            scan_status: if file.scanned {
+                ScanStatus::Clean
+            } else {
+                ScanStatus::NotScanned
+            },
             storage_key: format!("attachments/{communication_id}/{id}"),
             uploaded_by,
             uploaded_at: Utc::now(),

@@ -150,10 +150,24 @@ async fn graphql_handler(
                 );
             }
             match authenticate(&state, &headers).await {
-                Ok(viewer) => GraphQLResponse::from(
-                    schema::execute(&state.schema, &state.pool, viewer, request).await,
-                )
-                .into_response(),
+                Ok(viewer) => {
+                    let response =
+                        schema::execute(&state.schema, &state.pool, viewer, request).await;
+                    let unavailable = response.errors.iter().any(|e| {
+                        e.extensions
+                            .as_ref()
+                            .and_then(|ext| ext.get("code"))
+                            .is_some_and(|code| code == &async_graphql::Value::from("UNAVAILABLE"))
+                    });
+                    let mut http = GraphQLResponse::from(response).into_response();
+                    // A dependency is down: say so to proxies and clients, and when to retry.
+                    if unavailable {
+                        *http.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+                        http.headers_mut()
+                            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                    }
+                    http
+                }
                 Err(error) => error_response(StatusCode::OK, error),
             }
         })

@@ -3,6 +3,7 @@
 //! [`ReceivedFile`], ready to store.
 
 pub mod multipart;
+mod scan;
 mod sniff;
 mod sql;
 
@@ -51,10 +52,18 @@ pub struct ReceivedFile {
     pub bytes: Bytes,
     /// Hex sha256 of the bytes.
     pub sha256: String,
+    /// Whether a virus scanner found it clean (false: no scanner is configured).
+    pub scanned: bool,
 }
 
-/// Checks an upload for `kind`: size, type by content, name.
-pub fn receive(upload: UploadValue, kind: UploadKind, max_bytes: u64) -> ApiResult<ReceivedFile> {
+/// Checks an upload for `kind`: size, type by content, name, and with the clamd at
+/// `scanner` a virus scan (an infected file, or a scanner that cannot be reached, refuses it).
+pub async fn receive(
+    upload: UploadValue,
+    kind: UploadKind,
+    max_bytes: u64,
+    scanner: Option<&str>,
+) -> ApiResult<ReceivedFile> {
     let bytes = upload.content;
     if bytes.len() as u64 > max_bytes {
         return Err(AppError::PayloadTooLarge(too_large(max_bytes)));
@@ -71,11 +80,26 @@ pub fn receive(upload: UploadValue, kind: UploadKind, max_bytes: u64) -> ApiResu
     })?;
     kind.allows(file_type)
         .map_err(|why| AppError::UnsupportedMediaType(why.to_owned()))?;
+    let scanned = match scanner {
+        None => false,
+        Some(addr) => match scan::scan(addr, &bytes).await {
+            Ok(scan::Verdict::Clean) => true,
+            Ok(scan::Verdict::Infected(signature)) => {
+                tracing::warn!(%signature, file = %upload.filename, "an infected upload was refused");
+                return Err(AppError::Infected(signature));
+            }
+            Err(error) => {
+                tracing::error!(error = ?error, "the virus scanner failed; the upload is refused");
+                return Err(AppError::Unavailable("the virus scanner"));
+            }
+        },
+    };
     Ok(ReceivedFile {
         file_name: safe_file_name(&upload.filename, file_type),
         sha256: hex(&Sha256::digest(&bytes)),
         file_type,
         bytes,
+        scanned,
     })
 }
 
@@ -139,7 +163,7 @@ impl StoredFile {
             content_type: file.file_type.mime().to_owned(),
             size_bytes: i64::try_from(file.bytes.len()).unwrap_or(i64::MAX),
             sha256: file.sha256.clone(),
-            scan_status: "not_scanned".to_owned(),
+            scan_status: if file.scanned { "clean" } else { "not_scanned" }.to_owned(),
             uploaded_by: Some(uploaded_by),
             uploaded_at: chrono::Utc::now(),
         }
