@@ -20,6 +20,17 @@ pub enum LogFormat {
     Json,
 }
 
+/// Where uploaded files are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageBackend {
+    /// Under the data directory, downloaded through links the server signs.
+    Local,
+    /// In an S3 bucket (`CLIENTELE_S3_BUCKET`, `CLIENTELE_S3_REGION` (us-east-1),
+    /// `CLIENTELE_S3_ENDPOINT`, `CLIENTELE_S3_FORCE_PATH_STYLE`), downloaded through
+    /// presigned links. Credentials: the usual `AWS_*` variables.
+    S3(crate::storage::S3Settings),
+}
+
 /// The server's configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -49,6 +60,8 @@ pub struct Config {
     pub attachment_max_bytes: u64,
     /// Largest client logo in bytes (`CLIENTELE_LOGO_MAX_BYTES`, 2 MB).
     pub logo_max_bytes: u64,
+    /// Where uploaded files are kept (`CLIENTELE_STORAGE`: `local`, the default, or `s3`).
+    pub storage: StorageBackend,
     /// clamd's TCP address (`CLIENTELE_CLAMAV_ADDR`, e.g. `127.0.0.1:3310`): every upload is
     /// scanned and refused when infected, or when clamd cannot be reached. Unset, uploads
     /// are checked by type and size only and say `NOT_SCANNED`.
@@ -72,7 +85,22 @@ impl Config {
             Some("json") => LogFormat::Json,
             Some(other) => bail!("CLIENTELE_LOG_FORMAT must be text or json, not {other:?}"),
         };
+        let storage = match var("STORAGE").as_deref() {
+            None | Some("local") => StorageBackend::Local,
+            Some("s3") => {
+                let endpoint = var("S3_ENDPOINT");
+                StorageBackend::S3(crate::storage::S3Settings {
+                    bucket: var("S3_BUCKET")
+                        .context("CLIENTELE_S3_BUCKET is required with CLIENTELE_STORAGE=s3")?,
+                    region: var("S3_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
+                    force_path_style: parse_or(&var, "S3_FORCE_PATH_STYLE", endpoint.is_some())?,
+                    endpoint,
+                })
+            }
+            Some(other) => bail!("CLIENTELE_STORAGE must be local or s3, not {other:?}"),
+        };
         Ok(Self {
+            storage,
             database_url,
             db_max_connections: parse_or(&var, "DB_MAX_CONNECTIONS", 10)?,
             bind_addr: parse_or(&var, "BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?,

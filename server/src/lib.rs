@@ -63,8 +63,12 @@ pub struct AppState {
 
 impl AppState {
     /// Builds the state from a configuration and a pool; reads or creates the JWT secret.
-    /// Files are kept under the data directory.
+    /// Files go where the configuration says: under the data directory, or to S3.
     pub fn new(config: config::Config, pool: sqlx::PgPool) -> anyhow::Result<Self> {
+        if let config::StorageBackend::S3(settings) = &config.storage {
+            let store = Arc::new(storage::S3Store::new(settings));
+            return Self::with_storage(config, pool, store);
+        }
         let secret = config.jwt_secret().context("loading the JWT secret")?;
         let local = Arc::new(storage::LocalStore::new(
             config.data_dir.join("files"),

@@ -25,9 +25,9 @@ use crate::{
 };
 
 /// A small but real PDF.
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
-fn pdf(name: &str) -> UploadedFile<'_> {
+pub fn pdf(name: &str) -> UploadedFile<'_> {
     UploadedFile {
         name,
         declared_type: "application/pdf",

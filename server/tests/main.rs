@@ -11,3 +11,4 @@ mod demo;
 mod helpers;
 mod permissions;
 mod platform;
+mod s3;

@@ -93,3 +93,41 @@ fn answers_ping(addr: &str) -> bool {
         && stream.read_exact(&mut answer).is_ok()
         && &answer[..4] == b"PONG"
 }
+
+/// Installs moto's server into a virtualenv beside the cargo target directory (once) and
+/// starts it on a free port: S3 and SES for the tests, reached by the real AWS SDK.
+pub fn start_moto() -> anyhow::Result<Running> {
+    let venv = setup::target_dir().join("tools/moto");
+    let server = venv.join("bin/moto_server");
+    if !server.exists() {
+        eprintln!(
+            "installing moto[server] from PyPI into {} (once)",
+            venv.display()
+        );
+        setup::run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+        setup::run(Command::new(venv.join("bin/pip")).args([
+            "install",
+            "--quiet",
+            "moto[server]",
+        ]))?;
+    }
+    let port = free_port()?;
+    let child = Command::new(&server)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting moto_server")?;
+    let running = Running {
+        child,
+        addr: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            bail!("moto_server did not start on port {port}");
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    Ok(running)
+}

@@ -79,7 +79,12 @@ pub fn test() -> anyhow::Result<ExitCode> {
         eprintln!("clamd did not start: {error:#}; the scanning tests will fail");
     }
     let clamd_addr = clamd.as_ref().map(|c| c.addr.clone()).unwrap_or_default();
-    match cargo_tests(&database_url, &clamd_addr) {
+    let moto = services::start_moto();
+    if let Err(error) = &moto {
+        eprintln!("moto did not start: {error:#}; the S3 tests will fail");
+    }
+    let moto_endpoint = moto.as_ref().map(|m| m.addr.clone()).unwrap_or_default();
+    match cargo_tests(&database_url, &clamd_addr, &moto_endpoint) {
         Ok((passed, failed)) => {
             tally.passed += passed;
             tally.failed += failed;
@@ -126,7 +131,11 @@ pub fn test() -> anyhow::Result<ExitCode> {
 
 /// Runs the workspace's Rust tests (unit and PostgreSQL integration), echoing their output
 /// and summing cargo's `test result:` lines.
-fn cargo_tests(database_url: &str, clamd_addr: &str) -> anyhow::Result<(u64, u64)> {
+fn cargo_tests(
+    database_url: &str,
+    clamd_addr: &str,
+    moto_endpoint: &str,
+) -> anyhow::Result<(u64, u64)> {
     let mut child = setup::cargo()
         .args([
             "test",
@@ -140,6 +149,10 @@ fn cargo_tests(database_url: &str, clamd_addr: &str) -> anyhow::Result<(u64, u64
         ])
         .env("DATABASE_URL", database_url)
         .env("CLIENTELE_TEST_CLAMAV_ADDR", clamd_addr)
+        .env("CLIENTELE_TEST_S3_ENDPOINT", moto_endpoint)
+        // moto takes any credentials; the SDK wants some.
+        .env("AWS_ACCESS_KEY_ID", "clientele-test")
+        .env("AWS_SECRET_ACCESS_KEY", "clientele-test")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .spawn()?;

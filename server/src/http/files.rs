@@ -19,7 +19,7 @@ pub async fn download(State(state): State<AppState>, Path(token): Path<String>) 
     };
     match store.read(&file.key).await {
         Ok(Some(bytes)) => {
-            let disposition = content_disposition(&file.name);
+            let disposition = crate::storage::content_disposition(&file.name);
             let mut response = bytes.into_response();
             let headers = response.headers_mut();
             if let Ok(value) = HeaderValue::from_str(&file.content_type) {
@@ -43,43 +43,5 @@ pub async fn download(State(state): State<AppState>, Path(token): Path<String>) 
             tracing::error!(error = ?error, key = %file.key, "reading a stored file");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
-    }
-}
-
-/// `attachment` with the name twice: ASCII for old clients, UTF-8 (RFC 5987) for the rest.
-fn content_disposition(name: &str) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::content_disposition;
-
-    #[test]
-    fn names_are_quoted_safely_and_kept_in_utf8() {
-        assert_eq!(
-            content_disposition("Q3 \"plan\" é.pdf"),
-            "attachment; filename=\"Q3 _plan_ _.pdf\"; filename*=UTF-8''Q3%20%22plan%22%20%C3%A9.pdf"
-        );
     }
 }

@@ -5,6 +5,7 @@
 
 mod links;
 mod local;
+mod s3;
 
 use std::{sync::Arc, time::Duration};
 
@@ -13,6 +14,7 @@ use futures::future::BoxFuture;
 
 pub use links::{LinkKeys, SignedFile};
 pub use local::LocalStore;
+pub use s3::{S3Settings, S3Store};
 
 /// A file to store: its bytes and how it is to be served.
 #[derive(Debug, Clone)]
@@ -47,3 +49,41 @@ pub type Storage = Arc<dyn FileStore>;
 
 /// The longest a download link may live.
 pub const MAX_LINK_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// `attachment` with the name twice: ASCII for old clients, UTF-8 (RFC 5987) for the rest.
+pub fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_disposition;
+
+    #[test]
+    fn names_are_quoted_safely_and_kept_in_utf8() {
+        assert_eq!(
+            content_disposition("Q3 \"plan\" é.pdf"),
+            "attachment; filename=\"Q3 _plan_ _.pdf\"; filename*=UTF-8''Q3%20%22plan%22%20%C3%A9.pdf"
+        );
+    }
+}
