@@ -21,6 +21,8 @@ pub mod db;
 pub mod demo;
 /// The one error type and its mapping to `extensions.code`.
 pub mod error;
+/// Events announced with NOTIFY and heard by every replica (live timelines).
+pub mod events;
 /// What the domains' GraphQL layers build on: request context, DataLoaders, pages, IDs.
 pub mod graphql;
 /// HTTP routes: GraphQL, GraphiQL, health, readiness and the web app.
@@ -88,7 +90,14 @@ impl AppState {
         let secret = config.jwt_secret().context("loading the JWT secret")?;
         let jwt = Arc::new(auth::JwtKeys::new(&secret, config.token_ttl));
         let config = Arc::new(config);
-        let schema = schema::build(pool.clone(), jwt.clone(), storage.clone(), &config);
+        let events = events::Events::listen(pool.clone());
+        let schema = schema::build(
+            pool.clone(),
+            jwt.clone(),
+            storage.clone(),
+            events.clone(),
+            &config,
+        );
         Ok(Self {
             pool,
             config,

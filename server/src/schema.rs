@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use async_graphql::{
-    EmptySubscription, MergedObject, Schema,
+    MergedObject, MergedSubscription, Schema,
     dataloader::{DataLoader, HashMapCache},
 };
 use sqlx::PgPool;
@@ -13,9 +13,12 @@ use sqlx::PgPool;
 use crate::{
     auth::{JwtKeys, Viewer},
     clients::graphql::{ClientsMutation, ClientsQuery},
-    communications::graphql::{CommunicationsMutation, CommunicationsQuery},
+    communications::graphql::{
+        CommunicationsMutation, CommunicationsQuery, CommunicationsSubscription,
+    },
     config::Config,
     contacts::graphql::ContactsMutation,
+    events::Events,
     graphql::{ApiContext, loaders::PgLoader},
     storage::Storage,
     telemetry,
@@ -35,28 +38,47 @@ pub struct Mutation(
     CommunicationsMutation,
 );
 
+/// Every subscription root, merged.
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(CommunicationsSubscription);
+
 /// The executable schema.
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Builds the schema with its limits.
-pub fn build(pool: PgPool, jwt: Arc<JwtKeys>, storage: Storage, config: &Arc<Config>) -> AppSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .data(ApiContext {
-            pool,
-            jwt,
-            storage,
-            config: config.clone(),
-        })
-        .limit_depth(config.max_query_depth)
-        .limit_complexity(config.max_query_complexity)
-        .finish()
+pub fn build(
+    pool: PgPool,
+    jwt: Arc<JwtKeys>,
+    storage: Storage,
+    events: Events,
+    config: &Arc<Config>,
+) -> AppSchema {
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .data(ApiContext {
+        pool,
+        jwt,
+        storage,
+        events,
+        config: config.clone(),
+    })
+    .limit_depth(config.max_query_depth)
+    .limit_complexity(config.max_query_complexity)
+    .finish()
 }
 
 /// The schema as SDL, as published in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .finish()
+    .sdl()
 }
 
 /// Runs one GraphQL request for a viewer: a fresh DataLoader, the request id on every task
@@ -95,6 +117,17 @@ pub async fn execute(
         label_request_error(error);
     }
     response
+}
+
+/// The DataLoader of a WebSocket connection. Its cache lives as long as the connection: a
+/// staff member or contact renamed while a timeline is open shows under the old name in
+/// that connection's later events (the communication itself is always read fresh).
+pub fn connection_loader(pool: &PgPool) -> crate::graphql::Loader {
+    DataLoader::with_cache(
+        PgLoader::new(pool.clone()),
+        tokio::spawn,
+        HashMapCache::default(),
+    )
 }
 
 /// A document may hold many operations (the app's `.graphql` files, an analyst's GraphiQL

@@ -207,7 +207,8 @@ impl TestApp {
         (status, headers, body)
     }
 
-    fn authorization(&self, caller: Caller) -> Option<String> {
+    /// The Authorization value a caller sends, if any.
+    pub fn authorization(&self, caller: Caller) -> Option<String> {
         match caller {
             Caller::Anonymous => None,
             Caller::BadToken => {

@@ -12,3 +12,4 @@ mod helpers;
 mod permissions;
 mod platform;
 mod s3;
+mod subscriptions;

@@ -1,8 +1,9 @@
 //! Communications over GraphQL: a client's log (`Client.communications`), one
 //! communication, the signed-in user's open follow-ups, logging, importance and follow-ups.
 
-use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject, Upload};
+use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject, Subscription, Upload};
 use chrono::Utc;
+use futures::{Stream, StreamExt};
 
 use super::{
     Attachment, Communication, CommunicationFilter, LogCommunicationInput, NewCommunication,
@@ -13,6 +14,7 @@ use crate::{
     clients::Client,
     contacts::Contact,
     error::{ApiResult, AppError},
+    events::Event,
     graphql::{
         loader,
         loaders::{ClientById, ContactById, JobById, UserById},
@@ -319,5 +321,46 @@ impl CommunicationsMutation {
         let done = service::complete_follow_up(&mut tx, viewer, id).await?;
         tx.commit().await?;
         Ok(done)
+    }
+}
+
+/// Communication subscriptions.
+#[derive(Default)]
+pub struct CommunicationsSubscription;
+
+#[Subscription]
+impl CommunicationsSubscription {
+    /// Each communication logged with the client from now on, as it is committed (on any
+    /// server). Over WebSocket at `/graphql/ws` (graphql-transport-ws), signed in with the
+    /// connection's `authorization` payload.
+    #[graphql(guard = "Allowed(Permission::Read)")]
+    async fn communication_logged(
+        &self,
+        ctx: &Context<'_>,
+        client_id: ID,
+    ) -> Result<impl Stream<Item = ApiResult<Communication>> + use<>, AppError> {
+        let client_id = parse_id(&client_id, "clientId")?;
+        let api = state(ctx);
+        service::get_client(&api.pool, client_id).await?;
+        let pool = api.pool.clone();
+        // Subscribed before the stream is returned, so nothing logged after this call is
+        // missed.
+        let heard = tokio_stream::wrappers::BroadcastStream::new(api.events.subscribe());
+        Ok(heard.filter_map(move |event| {
+            let pool = pool.clone();
+            async move {
+                match event {
+                    Ok(Event::CommunicationLogged {
+                        communication_id,
+                        client_id: of,
+                    }) if of == client_id => Some(service::get(&pool, communication_id).await),
+                    Ok(_) => None,
+                    Err(lagged) => {
+                        tracing::warn!(error = %lagged, "a slow subscriber missed events");
+                        None
+                    }
+                }
+            }
+        }))
     }
 }

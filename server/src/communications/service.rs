@@ -15,6 +15,7 @@ use crate::{
     auth::Viewer,
     clients, contacts,
     error::{ApiResult, AppError},
+    events,
     graphql::{page::PageRequest, scalars::Date},
     jobs,
 };
@@ -61,6 +62,11 @@ pub async fn log(
             .map(|(date, notes)| (*date, notes.as_deref())),
     };
     let logged = sql::insert(db, row).await?;
+    let event = events::Event::CommunicationLogged {
+        communication_id: logged.id,
+        client_id,
+    };
+    events::announce(db, &event).await?;
     tracing::info!(communication_id = %logged.id, %client_id, "communication logged");
     Ok(logged)
 }
@@ -250,4 +256,9 @@ pub fn attachment_of(communication: &Communication, attachment_id: Uuid) -> Opti
         .0
         .iter()
         .find(|a| a.id == attachment_id)
+}
+
+/// The client a subscription is for, to refuse an unknown one at once.
+pub async fn get_client(db: impl PgExecutor<'_>, client_id: Uuid) -> ApiResult<()> {
+    clients::get(db, client_id).await.map(drop)
 }

@@ -6,7 +6,7 @@ use async_graphql::dataloader::{DataLoader, HashMapCache};
 use sqlx::PgPool;
 
 use super::loaders::PgLoader;
-use crate::{auth::JwtKeys, config::Config, storage::Storage};
+use crate::{auth::JwtKeys, config::Config, events::Events, storage::Storage};
 
 /// The per-request DataLoader. Its cache lives as long as the request, so a list resolver
 /// can prime it with one batch per relation (see `clients::graphql`) and the item fields
@@ -21,6 +21,8 @@ pub struct ApiContext {
     pub jwt: Arc<JwtKeys>,
     /// Where uploaded files are kept.
     pub storage: Storage,
+    /// Events heard from every replica.
+    pub events: Events,
     /// Configuration.
     pub config: Arc<Config>,
 }

@@ -37,6 +37,7 @@ pub fn app(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/files/{token}", get(files::download))
+        .route("/graphql/ws", get(subscriptions))
         .with_state(state);
     let index = web_dir.join("index.html");
     if index.exists() {
@@ -98,13 +99,15 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> ApiResult<Option
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
+    let value = value.to_str().unwrap_or_default();
+    viewer_of(state, value).await.map(Some)
+}
+
+/// The viewer an `Authorization` value (`Bearer <token>`) stands for.
+async fn viewer_of(state: &AppState, authorization: &str) -> ApiResult<Viewer> {
+    let token = authorization
+        .strip_prefix("Bearer ")
+        .or_else(|| authorization.strip_prefix("bearer "))
         .map(str::trim)
         .ok_or(AppError::Unauthenticated(
             "the Authorization header must be `Bearer <token>`",
@@ -116,10 +119,10 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> ApiResult<Option
             .ok_or(AppError::Unauthenticated(
                 "this account is no longer active",
             ))?;
-    Ok(Some(Viewer {
+    Ok(Viewer {
         user_id: claims.sub,
         role,
-    }))
+    })
 }
 
 fn request_id(headers: &HeaderMap) -> String {
@@ -172,6 +175,38 @@ async fn graphql_handler(
             }
         })
         .await
+}
+
+/// Subscriptions over WebSocket (graphql-transport-ws, or the older graphql-ws). The
+/// connection signs in with `{"authorization": "Bearer <token>"}` in its `connection_init`
+/// payload; a missing or bad token closes it.
+async fn subscriptions(
+    State(state): State<AppState>,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: axum::extract::WebSocketUpgrade,
+) -> Response {
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            let schema = state.schema.clone();
+            async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    let token = payload
+                        .get("authorization")
+                        .or_else(|| payload.get("Authorization"))
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_owned();
+                    let viewer = viewer_of(&state, &token)
+                        .await
+                        .map_err(async_graphql::Error::from)?;
+                    let mut data = async_graphql::Data::default();
+                    data.insert(viewer);
+                    data.insert(schema::connection_loader(&state.pool));
+                    Ok(data)
+                })
+                .serve()
+        })
 }
 
 /// The GraphQL request in a body: multipart (uploads, with per-file limits enforced while
