@@ -28,7 +28,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Redirect path="/clients"/> }/>
                     <Route path=path!("/clients") view=pages::client_list::ClientListPage/>
                     <Route path=path!("/clients/new") view=pages::client_new::NewClientPage/>
-                    <Route path=path!("/clients/:id") view=pages::client_detail::ClientDetailPage/>
+                    <ParentRoute path=path!("/clients/:id") view=pages::client::ClientPage>
+                        <Route path=path!("") view=pages::client::OverviewTab/>
+                        <Route path=path!("communications") view=pages::client::CommunicationsTab/>
+                    </ParentRoute>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,91 +1,39 @@
 //! The app's GraphQL operations (`web/graphql/*.graphql`), typed from `schema.graphql`:
-//! a field renamed on the server breaks this build, not the user.
+//! a field renamed on the server breaks this build, not the user. Enums the app shares with
+//! the server are `clientele_core`'s own types.
 
 #![allow(missing_docs, clippy::all)]
 
-pub use clientele_core::{ClientStatus, Role};
+pub use clientele_core::{ClientStatus, CommunicationType, JobStatus, Role};
 use graphql_client::GraphQLQuery;
 
 /// `DateTime` scalar: RFC 3339 text.
 pub type DateTime = String;
+/// `Date` scalar: `YYYY-MM-DD`.
+pub type Date = String;
 
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema.graphql",
-    query_path = "graphql/session.graphql",
-    response_derives = "Debug, Clone, PartialEq",
-    extern_enums("Role", "ClientStatus")
-)]
-pub struct Login;
+/// Declares operations of one `.graphql` file.
+macro_rules! operations {
+    ($file:tt: $($op:ident),+ $(,)?) => {
+        $(
+            #[derive(GraphQLQuery)]
+            #[graphql(
+                schema_path = "../schema.graphql",
+                query_path = $file,
+                response_derives = "Debug, Clone, PartialEq",
+                extern_enums("Role", "ClientStatus", "CommunicationType", "JobStatus")
+            )]
+            pub struct $op;
+        )+
+    };
+}
 
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema.graphql",
-    query_path = "graphql/clients.graphql",
-    response_derives = "Debug, Clone, PartialEq",
-    extern_enums("Role", "ClientStatus")
-)]
-pub struct ClientList;
-
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema.graphql",
-    query_path = "graphql/clients.graphql",
-    response_derives = "Debug, Clone, PartialEq",
-    extern_enums("Role", "ClientStatus")
-)]
-pub struct ListFilters;
-
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema.graphql",
-    query_path = "graphql/clients.graphql",
-    response_derives = "Debug, Clone, PartialEq",
-    extern_enums("Role", "ClientStatus")
-)]
-pub struct ClientDuplicates;
-
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema.graphql",
-    query_path = "graphql/clients.graphql",
-    response_derives = "Debug, Clone, PartialEq",
-    extern_enums("Role", "ClientStatus")
-)]
-pub struct CreateClient;
-
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema.graphql",
-    query_path = "graphql/clients.graphql",
-    response_derives = "Debug, Clone, PartialEq",
-    extern_enums("Role", "ClientStatus")
-)]
-pub struct ClientDetail;
-
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema.graphql",
-    query_path = "graphql/clients.graphql",
-    response_derives = "Debug, Clone, PartialEq",
-    extern_enums("Role", "ClientStatus")
-)]
-pub struct UpdateClient;
-
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema.graphql",
-    query_path = "graphql/clients.graphql",
-    response_derives = "Debug, Clone, PartialEq",
-    extern_enums("Role", "ClientStatus")
-)]
-pub struct DeactivateClient;
-
-#[derive(GraphQLQuery)]
-#[graphql(
-    schema_path = "../schema.graphql",
-    query_path = "graphql/clients.graphql",
-    response_derives = "Debug, Clone, PartialEq",
-    extern_enums("Role", "ClientStatus")
-)]
-pub struct ReactivateClient;
+operations!("graphql/session.graphql": Login);
+operations!("graphql/clients.graphql":
+    ClientList, ListFilters, ClientDuplicates, CreateClient, ClientDetail, UpdateClient,
+    DeactivateClient, ReactivateClient,
+);
+operations!("graphql/communications.graphql":
+    ClientCommunications, LogCommunication, MarkCommunicationImportant, CompleteFollowUp,
+    AttachmentLink,
+);

@@ -156,3 +156,36 @@ pub fn account_managers(session: crate::session::Session) -> Signal<Vec<(String,
             .unwrap_or_default()
     })
 }
+
+/// Previous / next page buttons with where the list stands (`Page 2 of 5 · 93 clients`).
+#[component]
+pub fn Pager(
+    /// This page, from 1.
+    page: i64,
+    /// Pages in all.
+    total_pages: i64,
+    /// Items in all.
+    total: i64,
+    /// What the items are: (one, many).
+    #[prop(default = ("client", "clients"))]
+    noun: (&'static str, &'static str),
+    /// Called with the page to go to.
+    on_page: Callback<i64>,
+) -> impl IntoView {
+    let noun = if total == 1 { noun.0 } else { noun.1 };
+    let at_start = page <= 1;
+    let at_end = page >= total_pages;
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <button type="button" class="button-quiet" disabled=at_start on:click=move |_| on_page.run(page - 1)>
+                "← Previous"
+            </button>
+            <span class="pager-status">
+                {format!("Page {} of {} · {total} {noun}", page, total_pages.max(1))}
+            </span>
+            <button type="button" class="button-quiet" disabled=at_end on:click=move |_| on_page.run(page + 1)>
+                "Next →"
+            </button>
+        </nav>
+    }
+}

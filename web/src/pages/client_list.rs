@@ -17,7 +17,7 @@ use crate::{
         self,
         operations::{ClientList, ListFilters, client_list, list_filters},
     },
-    components::{ErrorNotice, Loading, Picker, StatusBadge, enum_name, from_enum_name},
+    components::{ErrorNotice, Loading, Pager, Picker, StatusBadge, enum_name, from_enum_name},
     session::Session,
 };
 
@@ -461,25 +461,5 @@ fn ClientTable(items: Vec<Item>) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-    }
-}
-
-#[component]
-fn Pager(page: i64, total_pages: i64, total: i64, on_page: Callback<i64>) -> impl IntoView {
-    let noun = if total == 1 { "client" } else { "clients" };
-    let at_start = page <= 1;
-    let at_end = page >= total_pages;
-    view! {
-        <nav class="pager" aria-label="Pages">
-            <button type="button" class="button-quiet" disabled=at_start on:click=move |_| on_page.run(page - 1)>
-                "← Previous"
-            </button>
-            <span class="pager-status">
-                {format!("Page {} of {} · {total} {noun}", page, total_pages.max(1))}
-            </span>
-            <button type="button" class="button-quiet" disabled=at_end on:click=move |_| on_page.run(page + 1)>
-                "Next →"
-            </button>
-        </nav>
     }
 }

@@ -1,11 +1,21 @@
-//! A client's page: the header card, the Overview tab with the full record and contacts,
-//! Edit, and (for admins) Deactivate with a reason and Reactivate.
+//! A client's page: the header card, Edit, and (for admins) Deactivate with a reason and
+//! Reactivate; then its tabs, each at its own address so it can be linked and reloaded:
+//! Overview (`/clients/:id`, the full record and contacts) and Communications
+//! (`/clients/:id/communications`).
 
 use std::collections::BTreeMap;
 
 use clientele_core::{ClientStatus, Permission};
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_params_map},
+    nested_router::Outlet,
+};
+
+mod communications;
+
+pub use communications::CommunicationsTab;
 
 use crate::{
     api::{
@@ -24,25 +34,53 @@ use crate::{
 
 type Client = client_detail::ClientDetailClient;
 
-/// The detail page.
+/// What the client's page and its tabs share: the client, loaded once, and whether the
+/// Overview shows the edit form.
+#[derive(Clone, Copy)]
+pub struct ClientPageState {
+    /// The client's id, from the address.
+    pub id: Memo<String>,
+    /// The client.
+    pub client: LocalResource<Result<client_detail::ResponseData, ApiError>>,
+    /// The Overview shows the edit form.
+    pub editing: RwSignal<bool>,
+}
+
+/// A client's page: the header card, the actions, the tabs (each its own address), and the
+/// tab the address names.
 #[component]
-pub fn ClientDetailPage() -> impl IntoView {
+pub fn ClientPage() -> impl IntoView {
     let session = Session::get();
     let params = use_params_map();
+    let navigate = use_navigate();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let client = LocalResource::new(move || {
         let id = id.get();
         async move { api::call::<ClientDetail>(session, client_detail::Variables { id }).await }
     });
     let editing = RwSignal::new(false);
+    provide_context(ClientPageState {
+        id,
+        client,
+        editing,
+    });
     let dialog = RwSignal::new(None::<Dialog>);
     let action_error = RwSignal::new(None::<ApiError>);
+    let edit = move |_| {
+        editing.set(true);
+        navigate(
+            &format!("/clients/{}", id.get_untracked()),
+            Default::default(),
+        );
+    };
 
     view! {
         <nav class="crumbs" aria-label="Breadcrumb"><A href="/clients">"Clients"</A>" / Client"</nav>
         {move || action_error.get().map(|e| view! { <ErrorNotice error=e/> })}
         <Transition fallback=|| view! { <Loading label="Loading the client…"/> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let edit = edit.clone();
+                Suspend::new(async move {
                 match client.await {
                     Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
                     Ok(data) => {
@@ -52,7 +90,7 @@ pub fn ClientDetailPage() -> impl IntoView {
                             <HeaderCard client=c.clone()/>
                             <div class="actions">
                                 <Show when=move || session.may(Permission::ManageClients) && !editing.get()>
-                                    <button type="button" class="button" on:click=move |_| editing.set(true)>"Edit"</button>
+                                    <button type="button" class="button" on:click=edit.clone()>"Edit"</button>
                                 </Show>
                                 <Show when=move || session.may(Permission::DeactivateClients) && active>
                                     <button type="button" class="button-danger" on:click=move |_| dialog.set(Some(Dialog::Deactivate))>"Deactivate"</button>
@@ -61,22 +99,6 @@ pub fn ClientDetailPage() -> impl IntoView {
                                     <button type="button" class="button" on:click=move |_| dialog.set(Some(Dialog::Reactivate))>"Reactivate"</button>
                                 </Show>
                             </div>
-                            <div class="tabs" role="tablist" aria-label="Client sections">
-                                <button type="button" role="tab" aria-selected="true" id="tab-overview">"Overview"</button>
-                            </div>
-                            <section role="tabpanel" aria-labelledby="tab-overview" class="tab-panel">
-                                {
-                                    let c = c.clone();
-                                    move || if editing.get() {
-                                        view! { <EditForm client=c.clone() on_done=Callback::new(move |saved: bool| {
-                                            editing.set(false);
-                                            if saved { client.refetch(); }
-                                        })/> }.into_any()
-                                    } else {
-                                        view! { <Overview client=c.clone()/> }.into_any()
-                                    }
-                                }
-                            </section>
                             {move || dialog.get().map(|kind| view! {
                                 <ConfirmDialog kind=kind client_id=c.id.clone() client_name=c.name.clone()
                                     on_close=Callback::new(move |result: Option<Result<(), ApiError>>| {
@@ -90,6 +112,41 @@ pub fn ClientDetailPage() -> impl IntoView {
                             })}
                         }
                         .into_any()
+                    }
+                }
+            })}}
+        </Transition>
+        <nav class="tabs" aria-label="Client sections">
+            <A href=move || format!("/clients/{}", id.get()) exact=true>"Overview"</A>
+            <A href=move || format!("/clients/{}/communications", id.get())>"Communications"</A>
+        </nav>
+        <section class="tab-panel">
+            <Outlet/>
+        </section>
+    }
+}
+
+/// The Overview tab: the full record and the contacts, or the edit form.
+#[component]
+pub fn OverviewTab() -> impl IntoView {
+    let ClientPageState {
+        client, editing, ..
+    } = expect_context::<ClientPageState>();
+    view! {
+        <Transition fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                match client.await {
+                    Err(_) => ().into_any(),
+                    Ok(data) => {
+                        let c = data.client;
+                        (move || if editing.get() {
+                            view! { <EditForm client=c.clone() on_done=Callback::new(move |saved: bool| {
+                                editing.set(false);
+                                if saved { client.refetch(); }
+                            })/> }.into_any()
+                        } else {
+                            view! { <Overview client=c.clone()/> }.into_any()
+                        }).into_any()
                     }
                 }
             })}
