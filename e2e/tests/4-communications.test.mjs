@@ -90,10 +90,10 @@ describe('communications', () => {
     await page.getByRole('checkbox', { name: 'Meeting', exact: true }).uncheck();
 
     // Filter by date: both ends of the range count.
-    await page.getByLabel('From').fill('2026-10-11');
-    await page.getByLabel('From').dispatchEvent('change');
-    await page.getByLabel('To').fill('2026-10-13');
-    await page.getByLabel('To').dispatchEvent('change');
+    await page.getByLabel('From', { exact: true }).fill('2026-10-11');
+    await page.getByLabel('From', { exact: true }).dispatchEvent('change');
+    await page.getByLabel('To', { exact: true }).fill('2026-10-13');
+    await page.getByLabel('To', { exact: true }).dispatchEvent('change');
     await page.waitForURL(/from=2026-10-11.*to=2026-10-13/);
     await page.locator('.pager-status', { hasText: '· 3 communications' }).waitFor();
     assert.deepEqual(await subjects(page), ['Earlier VIDEO_CALL 3', 'Earlier MEETING 2', 'Earlier EMAIL 1']);

@@ -20,7 +20,7 @@ pub fn bench() -> anyhow::Result<ExitCode> {
     setup::build_web()?;
     let binary = setup::build_server()?;
     e2e::ensure_browser()?;
-    let server = e2e::DemoServer::start(&server_url, &binary)?;
+    let server = e2e::DemoServer::start(&server_url, &binary, None)?;
     setup::run(server.node().arg("e2e/bench/first-render.mjs"))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -62,8 +62,13 @@ pub struct DemoServer {
 }
 
 impl DemoServer {
-    /// Seeds the database and starts the server.
-    pub fn start(server_url: &str, server_binary: &Path) -> anyhow::Result<Self> {
+    /// Seeds the database and starts the server; uploads are scanned by the clamd at
+    /// `clamd` when given.
+    pub fn start(
+        server_url: &str,
+        server_binary: &Path,
+        clamd: Option<&str>,
+    ) -> anyhow::Result<Self> {
         let root = setup::root();
         setup::run(
             Command::new("psql")
@@ -82,6 +87,7 @@ impl DemoServer {
                 .env("CLIENTELE_WEB_DIR", root.join("web/dist"))
                 .env("CLIENTELE_DATA_DIR", root.join("target/e2e-data"))
                 .env("CLIENTELE_JWT_SECRET", JWT_SECRET)
+                .env("CLIENTELE_CLAMAV_ADDR", clamd.unwrap_or_default())
                 .env("RUST_LOG", "warn");
         };
         let mut seed = Command::new(server_binary);
@@ -122,10 +128,15 @@ impl DemoServer {
     }
 }
 
-/// Runs the browser tests; returns (passed, failed) as node's test runner counted them.
-pub fn run(server_url: &str, server_binary: &Path) -> anyhow::Result<(u64, u64)> {
+/// Runs the browser tests against a server whose uploads the clamd at `clamd` scans;
+/// returns (passed, failed) as node's test runner counted them.
+pub fn run(server_url: &str, server_binary: &Path, clamd: &str) -> anyhow::Result<(u64, u64)> {
     ensure_browser()?;
-    let server = DemoServer::start(server_url, server_binary)?;
+    let server = DemoServer::start(
+        server_url,
+        server_binary,
+        Some(clamd).filter(|a| !a.is_empty()),
+    )?;
     let screenshots = setup::root().join("target/e2e-screenshots");
     if screenshots.exists() {
         std::fs::remove_dir_all(&screenshots)?;

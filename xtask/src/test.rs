@@ -98,7 +98,8 @@ pub fn test() -> anyhow::Result<ExitCode> {
     let web_ok = web_built.is_ok();
     tally.check("web app build (trunk, release)", web_built);
     if web_ok {
-        let browser_tests = setup::build_server().and_then(|server| e2e::run(&server_url, &server));
+        let browser_tests =
+            setup::build_server().and_then(|server| e2e::run(&server_url, &server, &clamd_addr));
         match browser_tests {
             Ok((passed, failed)) => {
                 tally.passed += passed;

@@ -1,7 +1,9 @@
 //! The only place that talks to the server: typed GraphQL operations (checked against
 //! `schema.graphql` at compile time by graphql_client) and the error type pages show.
 
+pub mod live;
 pub mod operations;
+pub mod upload;
 
 use std::collections::BTreeMap;
 
@@ -36,7 +38,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn network(error: impl std::fmt::Display) -> Self {
+    pub(crate) fn network(error: impl std::fmt::Display) -> Self {
         Self {
             code: "NETWORK".to_owned(),
             message: format!(
@@ -47,7 +49,7 @@ impl ApiError {
         }
     }
 
-    fn from_graphql(error: &graphql_client::Error) -> Self {
+    pub(crate) fn from_graphql(error: &graphql_client::Error) -> Self {
         let ext = error.extensions.as_ref();
         let text = |key: &str| {
             ext.and_then(|e| e.get(key))

@@ -11,6 +11,8 @@ use graphql_client::GraphQLQuery;
 pub type DateTime = String;
 /// `Date` scalar: `YYYY-MM-DD`.
 pub type Date = String;
+/// `Upload` scalar: `null` in the variables; the file travels in its own multipart part.
+pub type Upload = ();
 
 /// Declares operations of one `.graphql` file.
 macro_rules! operations {
@@ -35,5 +37,5 @@ operations!("graphql/clients.graphql":
 );
 operations!("graphql/communications.graphql":
     ClientCommunications, LogCommunication, MarkCommunicationImportant, CompleteFollowUp,
-    AttachmentLink,
+    AttachmentLink, UploadAttachment,
 );

@@ -10,16 +10,19 @@ use leptos_router::{
     hooks::{use_navigate, use_query_map},
     params::ParamsMap,
 };
+use serde_json::json;
 
 use super::ClientPageState;
 use crate::{
     api::{
         self, ApiError,
+        live::Live,
         operations::{
             AttachmentLink, ClientCommunications, CompleteFollowUp, LogCommunication,
-            MarkCommunicationImportant, attachment_link, client_communications, complete_follow_up,
-            log_communication, mark_communication_important,
+            MarkCommunicationImportant, UploadAttachment, attachment_link, client_communications,
+            complete_follow_up, log_communication, mark_communication_important, upload_attachment,
         },
+        upload::upload,
     },
     components::{ErrorNotice, Loading, Pager, enum_name, from_enum_name},
     session::Session,
@@ -37,6 +40,8 @@ const TYPES: [CommunicationType; 6] = [
     CommunicationType::Other,
 ];
 const PAGE_SIZE: i64 = 20;
+/// The subscription that keeps the timeline live.
+const LIVE: &str = "subscription Live($clientId: ID!) { communicationLogged(clientId: $clientId) { id subject loggedBy { fullName } } }";
 
 /// The timeline's filters and page, as read from and written to the address.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -127,6 +132,24 @@ pub fn CommunicationsTab() -> impl IntoView {
     let logging = RwSignal::new(false);
     let refresh = Callback::new(move |()| timeline.refetch());
 
+    // Entries logged by anyone, on any server, appear while the tab is open.
+    let announcement = RwSignal::new(String::new());
+    let live = StoredValue::new_local(None::<Live>);
+    Effect::new(move |_| {
+        let id = state.id.get();
+        let socket = Live::subscribe(session, LIVE, json!({ "clientId": id }), move |data| {
+            let logged = &data["communicationLogged"];
+            announcement.set(format!(
+                "New: {} (logged by {})",
+                logged["subject"].as_str().unwrap_or_default(),
+                logged["loggedBy"]["fullName"].as_str().unwrap_or("someone")
+            ));
+            timeline.refetch();
+        });
+        live.set_value(socket);
+    });
+    on_cleanup(move || live.set_value(None));
+
     view! {
         <div class="timeline-bar">
             <Filters filter=filter change=change/>
@@ -134,6 +157,7 @@ pub fn CommunicationsTab() -> impl IntoView {
                 <button type="button" class="button" on:click=move |_| logging.set(true)>"Log communication"</button>
             </Show>
         </div>
+        <p class="live-note" role="status" aria-live="polite">{move || announcement.get()}</p>
         <Transition fallback=|| view! { <Loading label="Loading communications…"/> }>
             {move || Suspend::new(async move {
                 match timeline.await {
@@ -340,11 +364,75 @@ fn TimelineEntry(entry: Entry, refresh: Callback<()>) -> impl IntoView {
                         {open_follow_up.then(|| view! {
                             <button type="button" class="button-quiet" on:click=complete.clone()>"Complete follow-up"</button>
                         })}
+                        <AttachButton communication=id.clone() subject=entry.subject.clone() refresh=refresh/>
                     </div>
                 </Show>
                 {move || failure.get().map(|e| view! { <ErrorNotice error=e/> })}
             </div>
         </li>
+    }
+}
+
+/// "Attach file": a file input styled as a button, the upload's progress, and what went
+/// wrong, in words.
+#[component]
+fn AttachButton(communication: String, subject: String, refresh: Callback<()>) -> impl IntoView {
+    let session = Session::get();
+    let progress = RwSignal::new(None::<f64>);
+    let problem = RwSignal::new(None::<String>);
+    let input_id = format!("attach-{communication}");
+    let chosen = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        problem.set(None);
+        progress.set(Some(0.0));
+        let variables = upload_attachment::Variables {
+            communication_id: communication.clone(),
+            file: (),
+        };
+        spawn_local(async move {
+            let sent = upload::<UploadAttachment>(session, variables, file, move |share| {
+                progress.set(Some(share));
+            })
+            .await;
+            progress.set(None);
+            match sent {
+                Ok(_) => refresh.run(()),
+                Err(error) => problem.set(Some(upload_problem(&error))),
+            }
+        });
+    };
+    view! {
+        <label class="button-quiet file-button" for=input_id.clone()>"Attach file"</label>
+        <input id=input_id type="file" class="visually-hidden"
+            aria-label=format!("Attach a file to “{subject}”") on:change=chosen/>
+        {move || progress.get().map(|share| view! {
+            <span class="upload-progress">
+                <progress max="1" value=share aria-label="Upload progress"></progress>
+                {format!(" {:.0}%", share * 100.0)}
+            </span>
+        })}
+        {move || problem.get().map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })}
+    }
+}
+
+/// What went wrong with an upload, in words.
+fn upload_problem(error: &ApiError) -> String {
+    match error.code.as_str() {
+        "PAYLOAD_TOO_LARGE" => format!("Not uploaded: {}.", error.message),
+        "UNSUPPORTED_MEDIA_TYPE" => format!("Not uploaded: {}.", error.message),
+        _ => match error.field("file") {
+            Some(why) => format!("Not uploaded: the file {why}."),
+            None => error.message.clone(),
+        },
     }
 }
 
