@@ -87,8 +87,8 @@ describe('clients', () => {
     assert.equal(await page.getByRole('link', { name: 'Create client' }).count(), 0);
     await page.locator('.client-card .client-name').first().click();
     await page.locator('.client-header').waitFor();
-    assert.equal(await page.getByRole('button', { name: 'Deactivate' }).count(), 0);
-    assert.equal(await page.getByRole('button', { name: 'Edit' }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Deactivate', exact: true }).count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Edit', exact: true }).count(), 0);
     const id = page.url().split('/').pop();
     const answer = await graphql(page, await tokenOf(page),
       'mutation($id: ID!) { deactivateClient(id: $id, reason: "Trying") { status } }', { id });
@@ -109,14 +109,14 @@ describe('clients', () => {
     const header = page.locator('.client-header');
     await header.locator('.badge', { hasText: /^Active$/ }).waitFor();
 
-    await page.getByRole('button', { name: 'Deactivate' }).click();
+    await page.getByRole('button', { name: 'Deactivate', exact: true }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByRole('button', { name: 'Deactivate' }).click();
+    await dialog.getByRole('button', { name: 'Deactivate', exact: true }).click();
     await dialog.getByText('is required').waitFor();
     await dialog.getByLabel('Reason *').fill('Contract ended');
     await dialog.getByLabel('Details').fill('Moved recruiting in-house');
     await shot(page, 'admin-deactivate-dialog');
-    await dialog.getByRole('button', { name: 'Deactivate' }).click();
+    await dialog.getByRole('button', { name: 'Deactivate', exact: true }).click();
     await header.locator('.badge', { hasText: /^Inactive$/ }).waitFor();
     await header.getByText('Deactivated: Contract ended — Moved recruiting in-house').waitFor();
     await shot(page, 'admin-deactivated');
@@ -134,7 +134,7 @@ describe('clients', () => {
     const page = await newPage(browser);
     await signIn(page, 'manager');
     await page.locator('.client-card .client-name').first().click();
-    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
     const form = page.getByRole('form', { name: 'Edit client' });
     await form.getByLabel('City').fill('Reykjavík');
     await form.getByLabel('Account manager').selectOption({ label: 'Grace Hopper' });

@@ -59,9 +59,34 @@ async fn the_first_contact_becomes_primary_and_a_new_primary_takes_the_flag(pool
         contacts_of(&app, &client).await,
         [
             ("Otto".into(), true, true),
-            ("Harry".into(), false, true),
-            ("Norman".into(), false, true)
+            ("Norman".into(), false, true),
+            ("Harry".into(), false, true)
         ]
+    );
+}
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn contacts_after_the_primary_keep_the_order_they_were_entered_in(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let client = app
+        .create_named_client(
+            "Ordered Ltd",
+            vec![
+                contact("Zoe Zimmer", "zoe@ordered.example", false),
+                contact("Adam Abel", "adam@ordered.example", false),
+                contact("Mia Moser", "mia@ordered.example", true),
+                contact("Bea Brandt", "bea@ordered.example", false),
+            ],
+        )
+        .await;
+    let names: Vec<String> = contacts_of(&app, &client)
+        .await
+        .into_iter()
+        .map(|(name, _, _)| name)
+        .collect();
+    assert_eq!(
+        names,
+        ["Mia Moser", "Zoe Zimmer", "Adam Abel", "Bea Brandt"]
     );
 }
 

@@ -66,6 +66,11 @@ impl Session {
         self.user.get()
     }
 
+    /// The signed-in user, read without tracking.
+    pub fn user_untracked(&self) -> Option<CurrentUser> {
+        self.user.get_untracked()
+    }
+
     /// Whether a session ended because the server refused its token (reactive).
     pub fn expired(&self) -> bool {
         self.expired.get()

@@ -25,7 +25,7 @@ pub async fn contacts_of_clients(
                created_at, updated_at
         from client_contacts
         where client_id = any($1)
-        order by client_id, is_primary desc, is_active desc, lower(full_name), id
+        order by client_id, is_primary desc, is_active desc, entered
         "#,
         client_ids
     )

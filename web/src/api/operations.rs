@@ -33,7 +33,8 @@ macro_rules! operations {
 operations!("graphql/session.graphql": Login);
 operations!("graphql/clients.graphql":
     ClientList, ListFilters, ClientDuplicates, CreateClient, ClientDetail, UpdateClient,
-    DeactivateClient, ReactivateClient,
+    DeactivateClient, ReactivateClient, AddContact, UpdateContact, SetPrimaryContact,
+    UploadClientLogo,
 );
 operations!("graphql/communications.graphql":
     ClientCommunications, LogCommunication, MarkCommunicationImportant, CompleteFollowUp,

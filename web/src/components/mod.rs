@@ -1,7 +1,9 @@
 //! Widgets several pages share.
 
+mod logo;
 mod profile_form;
 
+pub use logo::{LogoPicker, upload_logo};
 pub use profile_form::{ProfileDraft, ProfileForm, ProfileValues, filled};
 
 use clientele_core::ClientStatus;
@@ -16,6 +18,15 @@ pub fn enum_name<T: Serialize>(value: &T) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
+}
+
+/// A value as the pages show it: "—" when blank.
+pub fn or_dash(value: String) -> String {
+    if value.trim().is_empty() {
+        "—".to_owned()
+    } else {
+        value
+    }
 }
 
 /// The value of a generated enum named by its GraphQL name (`ON_HOLD`), if it is one.

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use clientele_core::{ContactFields, FieldErrors, NewContact};
+use clientele_core::{ContactFields, FieldErrors, NewContact, Role};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{components::A, hooks::use_navigate};
 
@@ -13,7 +13,10 @@ use crate::{
         self, ApiError, DuplicateRef,
         operations::{ClientDuplicates, CreateClient, client_duplicates, create_client},
     },
-    components::{ErrorNotice, ProfileDraft, ProfileForm, TextField, account_managers, filled},
+    components::{
+        ErrorNotice, LogoPicker, ProfileDraft, ProfileForm, TextField, account_managers, filled,
+        or_dash, upload_logo,
+    },
     session::Session,
 };
 
@@ -51,6 +54,13 @@ pub fn NewClientPage() -> impl IntoView {
     let step = RwSignal::new(0_usize);
 
     let draft = ProfileDraft::new(Default::default());
+    // Whoever creates a client and may look after accounts looks after this one, unless
+    // they pick someone else.
+    if let Some(me) = session.user_untracked()
+        && matches!(me.role, Role::Manager | Role::Admin)
+    {
+        draft.manager.set(me.id);
+    }
 
     let next_key = StoredValue::new(1_usize);
     let contacts = RwSignal::new(vec![ContactDraft::new(0)]);
@@ -65,6 +75,9 @@ pub fn NewClientPage() -> impl IntoView {
     let busy = RwSignal::new(false);
 
     let managers = account_managers(session);
+    let logo = RwSignal::new_local(None::<web_sys::File>);
+    let logo_problem = RwSignal::new(None::<String>);
+    let created_id = RwSignal::new(None::<String>);
 
     let check_duplicates = move |()| {
         let typed = draft.name.get_untracked();
@@ -184,10 +197,19 @@ pub fn NewClientPage() -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             match api::call::<CreateClient>(session, create_client::Variables { input }).await {
-                Ok(created) => navigate(
-                    &format!("/clients/{}", created.create_client.id),
-                    Default::default(),
-                ),
+                Ok(created) => {
+                    let id = created.create_client.id;
+                    // The client exists now; a refused logo is said on its page's edit form.
+                    if let Err(why) = upload_logo(session, id.clone(), logo.get_untracked()).await {
+                        busy.set(false);
+                        logo_problem.set(Some(format!(
+                            "{why} The client was created: open it to choose another logo."
+                        )));
+                        created_id.set(Some(id));
+                        return;
+                    }
+                    navigate(&format!("/clients/{id}"), Default::default());
+                }
                 Err(error) => {
                     busy.set(false);
                     if error.code == "CONFLICT" && !error.duplicates.is_empty() {
@@ -258,6 +280,7 @@ pub fn NewClientPage() -> impl IntoView {
         <div class="card form wizard">
             <Show when=move || step.get() == 0>
                 <ProfileForm draft=draft errors=errors managers=managers on_name_blur=Callback::new(check_duplicates)/>
+                <LogoPicker file=logo problem=logo_problem/>
             </Show>
             <Show when=move || step.get() == 1>
                 <p class="hint">"Add the people you work with. Exactly one is the primary contact."</p>
@@ -306,12 +329,22 @@ pub fn NewClientPage() -> impl IntoView {
             </Show>
             <Show when=move || step.get() == 2>
                 <h2>"Review"</h2>
+                {move || logo_problem.get().zip(created_id.get()).map(|(why, id)| view! {
+                    <div class="notice notice-warning" role="alert">
+                        {why}" "<A href=format!("/clients/{id}")>"Open the client"</A>
+                    </div>
+                })}
                 <dl class="facts review">
-                    <dt>"Name"</dt><dd>{move || draft.name.get()}</dd>
-                    <dt>"Industry"</dt><dd>{move || draft.industry.get()}</dd>
-                    <dt>"Website"</dt><dd>{move || draft.website.get()}</dd>
+                    <dt>"Name"</dt><dd>{move || or_dash(draft.name.get())}</dd>
+                    <dt>"Industry"</dt><dd>{move || or_dash(draft.industry.get())}</dd>
+                    <dt>"Website"</dt><dd>{move || or_dash(draft.website.get())}</dd>
                     <dt>"Address"</dt>
-                    <dd>{move || [draft.address, draft.city, draft.region, draft.postal_code, draft.country].map(|f| f.get()).into_iter().filter(|s| !s.trim().is_empty()).collect::<Vec<_>>().join(", ")}</dd>
+                    <dd>{move || or_dash([draft.address, draft.city, draft.region, draft.postal_code, draft.country].map(|f| f.get()).into_iter().filter(|s| !s.trim().is_empty()).collect::<Vec<_>>().join(", "))}</dd>
+                    <dt>"Account manager"</dt>
+                    <dd>{move || {
+                        let chosen = draft.manager.get();
+                        or_dash(managers.get().into_iter().find(|(id, _)| *id == chosen).map(|(_, name)| name).unwrap_or_default())
+                    }}</dd>
                 </dl>
                 <h3>"Contacts"</h3>
                 <ul class="review-contacts">

@@ -14,8 +14,10 @@ use leptos_router::{
 };
 
 mod communications;
+mod contacts;
 
 pub use communications::CommunicationsTab;
+use contacts::ContactsPanel;
 
 use crate::{
     api::{
@@ -26,8 +28,8 @@ use crate::{
         },
     },
     components::{
-        ErrorNotice, Loading, ProfileDraft, ProfileForm, StatusBadge, TextField, account_managers,
-        enum_name, filled, from_enum_name,
+        ErrorNotice, Loading, LogoPicker, ProfileDraft, ProfileForm, StatusBadge, TextField,
+        account_managers, enum_name, filled, from_enum_name, upload_logo,
     },
     session::Session,
 };
@@ -145,7 +147,7 @@ pub fn OverviewTab() -> impl IntoView {
                                 if saved { client.refetch(); }
                             })/> }.into_any()
                         } else {
-                            view! { <Overview client=c.clone()/> }.into_any()
+                            view! { <Overview client=c.clone() changed=Callback::new(move |()| client.refetch())/> }.into_any()
                         }).into_any()
                     }
                 }
@@ -160,6 +162,9 @@ fn HeaderCard(client: Client) -> impl IntoView {
     view! {
         <header class="card client-header">
             <div class="client-header-title">
+                {client.logo.as_ref().map(|logo| view! {
+                    <img class="client-logo" src=logo.url.clone() alt=format!("Logo of {}", client.name)/>
+                })}
                 <h1>{client.name.clone()}</h1>
                 <StatusBadge status=status/>
             </div>
@@ -193,7 +198,8 @@ fn HeaderCard(client: Client) -> impl IntoView {
 }
 
 #[component]
-fn Overview(client: Client) -> impl IntoView {
+fn Overview(client: Client, changed: Callback<()>) -> impl IntoView {
+    let session = Session::get();
     let dash = |v: Option<String>| v.unwrap_or_else(|| "—".to_owned());
     let created = format!(
         "{} by {}",
@@ -217,37 +223,16 @@ fn Overview(client: Client) -> impl IntoView {
                     <dt>"Last change"</dt><dd>{client.updated_at.get(..10).unwrap_or_default().to_owned()}</dd>
                 </dl>
             </div>
-            <div class="card">
-                <h2>"Contacts"</h2>
-                {if client.contacts.is_empty() {
-                    view! { <p class="empty">"No contacts yet."</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="contacts">
-                            {client.contacts.iter().map(|c| view! {
-                                <li class="contact">
-                                    <div class="contact-name">
-                                        {c.full_name.clone()}
-                                        {c.is_primary.then(|| view! { <span class="badge badge-primary">"Primary"</span> })}
-                                    </div>
-                                    <div class="contact-title">{c.title.clone()}</div>
-                                    <div class="contact-lines">
-                                        {c.email.clone().map(|e| view! { <a href=format!("mailto:{e}")>{e.clone()}</a> })}
-                                        {c.phone.clone().map(|p| view! { <span>{format!("☎ {p}")}</span> })}
-                                        {c.mobile.clone().map(|p| view! { <span>{format!("📱 {p}")}</span> })}
-                                    </div>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }}
-            </div>
+            <ContactsPanel client_id=client.id.clone() contacts=client.contacts.clone()
+                can_edit=session.may(Permission::ManageClients) changed=changed/>
         </div>
     }
 }
 
 #[component]
 fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
+    let logo = RwSignal::new_local(None::<web_sys::File>);
+    let logo_problem = RwSignal::new(None::<String>);
     let session = Session::get();
     let draft = ProfileDraft::new([
         Some(client.name.clone()),
@@ -294,8 +279,22 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
         };
         let id = id.clone();
         spawn_local(async move {
-            match api::call::<UpdateClient>(session, update_client::Variables { id, input }).await {
-                Ok(_) => on_done.run(true),
+            let updated = api::call::<UpdateClient>(
+                session,
+                update_client::Variables {
+                    id: id.clone(),
+                    input,
+                },
+            )
+            .await;
+            match updated {
+                Ok(_) => match upload_logo(session, id, logo.get_untracked()).await {
+                    Ok(()) => on_done.run(true),
+                    Err(why) => {
+                        busy.set(false);
+                        logo_problem.set(Some(why));
+                    }
+                },
                 Err(error) => {
                     busy.set(false);
                     errors.set(error.fields.clone());
@@ -311,6 +310,7 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
             <h2>"Edit client"</h2>
             {move || failure.get().map(|e| view! { <ErrorNotice error=e/> })}
             <ProfileForm draft=draft errors=errors managers=managers/>
+            <LogoPicker file=logo problem=logo_problem/>
             <div class="grid-2">
                 <Show when=move || can_pause>
                     <div class="field">

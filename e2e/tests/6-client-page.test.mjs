@@ -1,0 +1,105 @@
+// The client page beyond its record: contacts edited in place, a logo with a preview, and
+// the create form's defaults.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { graphql, launch, newPage, shot, signIn, tokenOf } from '../helpers.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+// The smallest valid PNG: one transparent pixel.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
+async function clientWithContacts(page, name) {
+  const answer = await graphql(page, await tokenOf(page),
+    'mutation($i: CreateClientInput!) { createClient(input: $i) { id } }',
+    { i: { name, confirmNotDuplicate: true, contacts: [
+      { fullName: 'Nora Kim', email: 'nora@contacts.example', isPrimary: true },
+      { fullName: 'Leo Park', email: 'leo@contacts.example' },
+    ] } });
+  assert.ok(answer.data, JSON.stringify(answer));
+  return answer.data.createClient.id;
+}
+
+const contactNames = (page) => page.locator('.contacts .contact-name').allTextContents();
+
+describe('the client page', () => {
+  test('a manager adds, edits, promotes and deactivates contacts', async () => {
+    const page = await newPage(browser);
+    await signIn(page, 'manager');
+    const id = await clientWithContacts(page, `Contacts Inc ${Date.now()}`);
+    await page.goto(`/clients/${id}`);
+    await page.locator('.contacts .contact').first().waitFor();
+
+    await page.getByRole('button', { name: 'Add contact' }).click();
+    const added = page.getByRole('form', { name: 'New contact' });
+    await added.getByLabel('Full name *').fill('Iris Vega');
+    await added.getByLabel('Email').fill('iris(at)contacts');
+    await added.getByRole('button', { name: 'Save contact' }).click();
+    await added.getByText('must look like name@example.com').waitFor();
+    await added.getByLabel('Email').fill('iris@contacts.example');
+    await added.getByRole('button', { name: 'Save contact' }).click();
+    await page.locator('.contacts .contact-name', { hasText: 'Iris Vega' }).waitFor();
+
+    await page.getByRole('button', { name: 'Edit Leo Park' }).click();
+    const edit = page.getByRole('form', { name: 'Edit Leo Park' });
+    await edit.getByLabel('Title').fill('Head of People');
+    await edit.getByRole('button', { name: 'Save contact' }).click();
+    await page.locator('.contacts .contact-title', { hasText: 'Head of People' }).waitFor();
+
+    await page.getByRole('button', { name: 'Make Leo Park the primary contact' }).click();
+    await page.locator('.contacts .contact', { has: page.locator('.badge-primary') }).filter({ hasText: 'Leo Park' }).waitFor();
+    // The server refuses to switch off the primary contact while others remain.
+    await page.getByRole('button', { name: 'Deactivate Leo Park' }).click();
+    await page.getByRole('alert').filter({ hasText: 'make another contact primary' }).waitFor();
+    await page.getByRole('button', { name: 'Deactivate Nora Kim' }).click();
+    await page.waitForFunction(() => ![...document.querySelectorAll('.contacts .contact-name')].some((n) => n.textContent.includes('Nora Kim')));
+    const names = await contactNames(page);
+    assert.ok(names[0].startsWith('Leo Park'), names.join(', '));
+    assert.equal(names.length, 2);
+    await shot(page, 'contacts-edited');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test('a logo is previewed, saved and shown; one over 2 MB is refused in words', async () => {
+    const page = await newPage(browser);
+    await signIn(page, 'manager');
+    const id = await clientWithContacts(page, `Logo Inc ${Date.now()}`);
+    await page.goto(`/clients/${id}`);
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Edit client' });
+    await form.getByLabel(/^Logo/).setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: PNG });
+    await form.getByRole('img', { name: 'Preview of the new logo' }).waitFor();
+    await form.getByRole('button', { name: 'Save' }).click();
+    const logo = page.locator('.client-header').getByRole('img', { name: /^Logo of Logo Inc/ });
+    await logo.waitFor();
+    assert.ok(await logo.evaluate((img) => img.complete && img.naturalWidth === 1), 'the logo loads through its signed link');
+
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const big = Buffer.concat([PNG, Buffer.alloc(2 * 1024 * 1024, 0)]);
+    await form.getByLabel(/^Logo/).setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: big });
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByText('Logo not uploaded: the file is larger than 2 MB.').waitFor();
+    await shot(page, 'logo-refused');
+    await page.context().close();
+  });
+
+  test('a manager creating a client looks after it unless they choose someone else', async () => {
+    const page = await newPage(browser);
+    await signIn(page, 'manager');
+    await page.getByRole('link', { name: 'Create client' }).click();
+    assert.equal(await page.getByLabel('Account manager').locator('option:checked').textContent(), 'Max Manager');
+    await page.getByLabel('Name *').fill(`Defaults Ltd ${Date.now()}`);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Full name (contact 1) *').fill('Sam Lee');
+    await page.getByRole('button', { name: 'Next' }).click();
+    const review = page.locator('.review');
+    await review.waitFor();
+    const facts = await review.locator('dd').allTextContents();
+    assert.deepEqual(facts.slice(1, 3), ['—', '—'], 'blank industry and website read as —');
+    assert.equal(facts.at(-1), 'Max Manager');
+    await page.context().close();
+  });
+});

@@ -1,0 +1,1 @@
+alter table client_contacts drop column entered;
