@@ -59,6 +59,19 @@ pub enum JobStatus {
     Closed,
 }
 
+impl JobStatus {
+    /// The status as people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "Draft",
+            Self::Open => "Open",
+            Self::OnHold => "On hold",
+            Self::Filled => "Filled",
+            Self::Closed => "Closed",
+        }
+    }
+}
+
 text_enum!(JobStatus {
     Draft => "draft",
     Open => "open",

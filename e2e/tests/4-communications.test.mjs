@@ -2,7 +2,7 @@
 // live in the address.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { graphql, launch, newPage, shot, signIn, tokenOf } from '../helpers.mjs';
+import { graphql, launch, newPage, shot, signIn, sql, tokenOf } from '../helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -41,6 +41,9 @@ describe('communications', () => {
       assert.ok(answer.data, JSON.stringify(answer));
     }
 
+    // Jobs have no API yet (they come with the jobs work): one is written straight in.
+    sql(`insert into jobs (title, status, client_id, opened_at) values ('Site Reliability Lead', 'open', '${client.id}', now())`);
+
     await page.goto(`/clients/${client.id}/communications`);
     await entries(page).first().waitFor();
     assert.equal(await entries(page).count(), 8);
@@ -56,6 +59,7 @@ describe('communications', () => {
     await dialog.getByLabel('Someone else: name').fill('Ines Duarte');
     await dialog.getByLabel('Their email').fill('ines@advisor.example');
     await dialog.getByRole('checkbox', { name: 'Important' }).check();
+    await dialog.getByLabel('Job (optional)').selectOption({ label: 'Site Reliability Lead (Open)' });
     await shot(page, 'communications-log-dialog');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await page.locator('.timeline .entry-subject', { hasText: 'Quarterly review in person' }).waitFor();
@@ -77,6 +81,7 @@ describe('communications', () => {
     const meeting = page.locator('.entry', { hasText: 'Quarterly review in person' });
     assert.match(await meeting.textContent(), /With Grace Liang, Ines Duarte/);
     assert.equal(await meeting.locator('.badge-important').count(), 1);
+    assert.match(await meeting.textContent(), /About the job Site Reliability Lead/);
     assert.match(await page.locator('.entry', { hasText: 'Call about the offer' }).textContent(), new RegExp(`Follow up by ${nextWeek}`));
     await shot(page, 'communications-timeline');
 

@@ -509,3 +509,51 @@ fn the_communication_type_travels_with_its_graphql_name() {
     let json = serde_json::to_value(input).expect("json");
     assert_eq!(json["input"]["type"], "VIDEO_CALL");
 }
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn a_client_lists_its_own_and_linked_jobs_for_the_job_reference(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let client = app.create_named_client("Jobs For Us", vec![]).await;
+    let other = app.create_named_client("Jobs For Them", vec![]).await;
+    let own = job_for(&app, Some(&client), "Data Engineer").await;
+    let linked = job_for(&app, None, "Designer").await;
+    let unlinked = job_for(&app, None, "Recruiter").await;
+    job_for(&app, Some(&other), "Not ours").await;
+    for (job, active) in [(&linked, true), (&unlinked, false)] {
+        sqlx::query("insert into client_job_assignments (client_id, job_id, assigned_by, is_active) values ($1::uuid, $2::uuid, $3, $4)")
+            .bind(&client)
+            .bind(job)
+            .bind(app.users[&Role::Admin])
+            .bind(active)
+            .execute(&app.pool)
+            .await
+            .expect("assignment");
+    }
+    sqlx::query("update jobs set status = 'filled' where id = $1::uuid")
+        .bind(&own)
+        .execute(&app.pool)
+        .await
+        .expect("filled");
+    let all = app
+        .client_jobs(Role::Recruiter, client.clone(), None)
+        .await
+        .expect("jobs")
+        .jobs;
+    let mut titles: Vec<String> = all.items.iter().map(|j| j.title.clone()).collect();
+    titles.sort();
+    assert_eq!(titles, ["Data Engineer", "Designer"]);
+    assert_eq!(all.page_info.total, 2);
+    let open = app
+        .client_jobs(
+            Role::Recruiter,
+            client,
+            Some(crate::helpers::client_jobs::ClientJobFilter {
+                status: Some(vec![clientele_core::JobStatus::Open]),
+            }),
+        )
+        .await
+        .expect("jobs")
+        .jobs;
+    assert_eq!(open.items.len(), 1);
+    assert_eq!(open.items[0].id, linked);
+}

@@ -436,6 +436,7 @@ mod ops {
         AddContact / add_contact => fn add_contact(client_id: String, input: add_contact::ContactInput) -> add_contact::AddContactAddContact = add_contact;
         UpdateContact / update_contact => fn update_contact(id: String, input: update_contact::UpdateContactInput) -> update_contact::UpdateContactUpdateContact = update_contact;
         AttachmentLinks / attachment_links => fn attachment_links(id: String, expires_in_seconds: i64) -> attachment_links::AttachmentLinksCommunication = communication;
+        ClientJobs / client_jobs => fn client_jobs(id: String, filter: Option<client_jobs::ClientJobFilter>) -> client_jobs::ClientJobsClient = client;
         ClearContactEmail / clear_contact_email => fn clear_contact_email(id: String, phone: Option<String>) -> clear_contact_email::ClearContactEmailUpdateContact = update_contact;
         SetPrimaryContact / set_primary_contact => fn set_primary_contact(id: String) -> set_primary_contact::SetPrimaryContactSetPrimaryContact = set_primary_contact;
         LogCommunication / log_communication ["Debug, Clone"] => fn log_communication(client_id: String, input: log_communication::LogCommunicationInput) -> log_communication::LogCommunicationLogCommunication = log_communication;

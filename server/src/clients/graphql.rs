@@ -26,6 +26,7 @@ use crate::{
         scalars::optional_uuid,
         state,
     },
+    jobs::graphql::{ClientJobFilter, JobPage, client_jobs},
     storage::StoredObject,
     uploads::{self, StoredFile, UploadKind},
     users::User,
@@ -56,6 +57,19 @@ impl Client {
             .into_iter()
             .filter(|c| include_inactive || c.is_active)
             .collect())
+    }
+    /// Jobs the agency recruits for this client (its own, and those linked to it), newest
+    /// first.
+    #[graphql(complexity = "PageRequest::complexity(limit, child_complexity)")]
+    async fn jobs(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ClientJobFilter>,
+        #[graphql(default = 1, desc = "Page number, from 1.")] page: i32,
+        #[graphql(default = 20, desc = "Items per page, 1 to 100.")] limit: i32,
+    ) -> ApiResult<JobPage> {
+        let page = PageRequest::parse(page, limit)?;
+        client_jobs(ctx, self.id, filter, page).await
     }
     /// The client's logo, if it has one.
     async fn logo(&self, ctx: &Context<'_>) -> ApiResult<Option<StoredFile>> {

@@ -2,9 +2,10 @@
 //! of them (a communication's job reference); creating and linking jobs comes with the
 //! jobs and dashboard work.
 
+pub(crate) mod graphql;
 mod model;
 mod service;
 mod sql;
 
 pub use model::Job;
-pub use service::is_job_of_client;
+pub use service::{is_job_of_client, jobs_of_client};

@@ -14,3 +14,16 @@ pub async fn is_job_of_client(
 ) -> ApiResult<bool> {
     Ok(sql::is_job_of_client(db, job_id, client_id).await?)
 }
+
+/// A page of a client's jobs (its own, or linked to it), newest first, and how many match.
+pub async fn jobs_of_client(
+    db: &mut sqlx::PgConnection,
+    client_id: Uuid,
+    statuses: Option<&[clientele_core::JobStatus]>,
+    page: crate::graphql::page::PageRequest,
+) -> ApiResult<(Vec<super::Job>, i64)> {
+    let jobs =
+        sql::jobs_of_client(&mut *db, client_id, statuses, page.limit, page.offset()).await?;
+    let total = sql::count_jobs_of_client(&mut *db, client_id, statuses).await?;
+    Ok((jobs, total))
+}

@@ -63,3 +63,59 @@ impl async_graphql::dataloader::Loader<JobById> for PgLoader {
         Ok(jobs.into_iter().map(|j| (JobById(j.id), j)).collect())
     }
 }
+
+/// A page of a client's jobs (its own, or linked and not unlinked), newest first.
+pub async fn jobs_of_client(
+    db: impl PgExecutor<'_>,
+    client_id: Uuid,
+    statuses: Option<&[JobStatus]>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<Job>> {
+    let statuses: Option<Vec<String>> =
+        statuses.map(|s| s.iter().map(|status| status.as_str().to_owned()).collect());
+    sqlx::query_as!(
+        Job,
+        r#"
+        select j.id, j.title, j.status as "status: JobStatus", j.opened_at, j.filled_at,
+               j.client_id, j.created_at
+        from jobs j
+        where (j.client_id = $1
+               or exists (select 1 from client_job_assignments a
+                          where a.job_id = j.id and a.client_id = $1 and a.is_active))
+          and ($2::text[] is null or j.status = any($2))
+        order by j.created_at desc, j.id
+        limit $3 offset $4
+        "#,
+        client_id,
+        statuses.as_deref(),
+        limit,
+        offset
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// How many jobs of a client match.
+pub async fn count_jobs_of_client(
+    db: impl PgExecutor<'_>,
+    client_id: Uuid,
+    statuses: Option<&[JobStatus]>,
+) -> sqlx::Result<i64> {
+    let statuses: Option<Vec<String>> =
+        statuses.map(|s| s.iter().map(|status| status.as_str().to_owned()).collect());
+    sqlx::query_scalar!(
+        r#"
+        select count(*) as "count!"
+        from jobs j
+        where (j.client_id = $1
+               or exists (select 1 from client_job_assignments a
+                          where a.job_id = j.id and a.client_id = $1 and a.is_active))
+          and ($2::text[] is null or j.status = any($2))
+        "#,
+        client_id,
+        statuses.as_deref()
+    )
+    .fetch_one(db)
+    .await
+}

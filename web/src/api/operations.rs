@@ -38,5 +38,5 @@ operations!("graphql/clients.graphql":
 );
 operations!("graphql/communications.graphql":
     ClientCommunications, LogCommunication, MarkCommunicationImportant, CompleteFollowUp,
-    AttachmentLink, UploadAttachment,
+    AttachmentLink, UploadAttachment, ClientJobChoices,
 );

@@ -18,9 +18,10 @@ use crate::{
         self, ApiError,
         live::Live,
         operations::{
-            AttachmentLink, ClientCommunications, CompleteFollowUp, LogCommunication,
-            MarkCommunicationImportant, UploadAttachment, attachment_link, client_communications,
-            complete_follow_up, log_communication, mark_communication_important, upload_attachment,
+            AttachmentLink, ClientCommunications, ClientJobChoices, CompleteFollowUp,
+            LogCommunication, MarkCommunicationImportant, UploadAttachment, attachment_link,
+            client_communications, client_job_choices, complete_follow_up, log_communication,
+            mark_communication_important, upload_attachment,
         },
         upload::upload,
     },
@@ -346,6 +347,7 @@ fn TimelineEntry(entry: Entry, refresh: Callback<()>) -> impl IntoView {
                 </p>
                 <h4 class="entry-subject">{entry.subject.clone()}</h4>
                 {(!people.is_empty()).then(|| view! { <p class="entry-people">{format!("With {}", people.join(", "))}</p> })}
+                {entry.job.as_ref().map(|job| view! { <p class="entry-job">{format!("About the job {}", job.title)}</p> })}
                 {entry.notes.clone().map(|notes| view! { <p class="entry-notes">{notes}</p> })}
                 {follow_up}
                 {(!entry.attachments.is_empty()).then(|| view! {
@@ -556,6 +558,16 @@ fn LogDialog(on_close: Callback<bool>) -> impl IntoView {
             .unwrap_or_default()
     });
     let error_of = move |field: &'static str| move || errors.with(|e| e.get(field).cloned());
+    let job = RwSignal::new(String::new());
+    let jobs = LocalResource::new(move || {
+        let id = state.id.get();
+        async move {
+            api::call::<ClientJobChoices>(session, client_job_choices::Variables { id })
+                .await
+                .map(|data| data.client.jobs.items)
+                .unwrap_or_default()
+        }
+    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -593,7 +605,7 @@ fn LogDialog(on_close: Callback<bool>) -> impl IntoView {
             notes: text(notes),
             communication_date: utc_of_local(&when.get_untracked()),
             participants,
-            job_reference_id: None,
+            job_reference_id: text(job),
             is_important: important.get_untracked(),
             follow_up_required: follow_up.get_untracked(),
             follow_up_date: follow_up
@@ -666,6 +678,16 @@ fn LogDialog(on_close: Callback<bool>) -> impl IntoView {
                     <label for="log-notes">"Notes"</label>
                     <textarea id="log-notes" rows="4" bind:value=notes></textarea>
                     <p class="field-error">{error_of("notes")}</p>
+                </div>
+                <div class="field" class:field-invalid=move || error_of("jobReferenceId")().is_some()>
+                    <label for="log-job">"Job (optional)"</label>
+                    <select id="log-job" on:change=move |ev| job.set(event_target_value(&ev))>
+                        <option value="">"No job"</option>
+                        {move || jobs.get().unwrap_or_default().into_iter().map(|j| view! {
+                            <option value=j.id.clone()>{format!("{} ({})", j.title, j.status.label())}</option>
+                        }).collect_view()}
+                    </select>
+                    <p class="field-error">{error_of("jobReferenceId")}</p>
                 </div>
                 <fieldset class="participants">
                     <legend>"Participants"</legend>
