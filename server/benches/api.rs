@@ -61,6 +61,22 @@ async fn main() -> anyhow::Result<()> {
         seeding.elapsed().as_secs_f64()
     );
 
+    config.data_dir =
+        std::env::temp_dir().join(format!("clientele-bench-{}", uuid::Uuid::new_v4()));
+    let client_id = seed_communications(&pool).await?;
+    let s3_endpoint = std::env::var("CLIENTELE_BENCH_S3_ENDPOINT")
+        .ok()
+        .filter(|e| !e.is_empty());
+    let s3_config = s3_endpoint.as_ref().map(|endpoint| {
+        let mut s3 = config.clone();
+        s3.storage = clientele::config::StorageBackend::S3(clientele::storage::S3Settings {
+            bucket: "clientele-bench".into(),
+            region: "us-east-1".into(),
+            endpoint: Some(endpoint.clone()),
+            force_path_style: true,
+        });
+        s3
+    });
     let state = AppState::new(config, pool.clone())?;
     let token = |email: &'static str, role: Role| {
         let pool = pool.clone();
@@ -134,6 +150,62 @@ async fn main() -> anyhow::Result<()> {
         .await?,
     );
 
+    let page = "query($c: ID!, $p: Int!, $l: Int!) { client(id: $c) { communications(page: $p, limit: $l) { items { id type subject communicationDate isImportant followUpDate followUpOverdue loggedBy { fullName } participants { name contact { fullName email } } job { title status } attachments { fileName sizeBytes } } pageInfo { total } } } }";
+    samples.push(
+        measure(
+            &app,
+            &counter,
+            "communications: one page of 20, all relations",
+            200,
+            &analyst,
+            |_| (page, json!({ "c": client_id, "p": 1, "l": 20 })),
+        )
+        .await?,
+    );
+    samples.push(
+        measure_batch(
+            &app,
+            &counter,
+            "communications: all 1,000 in pages of 100",
+            20,
+            &analyst,
+            |_| {
+                (1..=10)
+                    .map(|p| (page, json!({ "c": client_id, "p": p, "l": 100 })))
+                    .collect()
+            },
+        )
+        .await?,
+    );
+
+    let upload_target = sqlx::query_scalar::<_, uuid::Uuid>(
+        "select id from client_communications where client_id = $1::uuid limit 1",
+    )
+    .bind(&client_id)
+    .fetch_one(&pool)
+    .await?;
+    let mut throughput = vec![(
+        "local disk",
+        upload_rate(&app, &manager, upload_target).await?,
+    )];
+    if let Some(s3_config) = s3_config {
+        let s3_state = AppState::new(s3_config, pool.clone())?;
+        if let clientele::config::StorageBackend::S3(settings) = &s3_state.config.storage {
+            let store = clientele::storage::S3Store::new(settings);
+            store
+                .client()
+                .create_bucket()
+                .bucket(&settings.bucket)
+                .send()
+                .await?;
+        }
+        let s3_app = clientele::app(s3_state);
+        throughput.push((
+            "S3 (moto on this machine)",
+            upload_rate(&s3_app, &manager, upload_target).await?,
+        ));
+    }
+
     println!();
     println!(
         "{:<44} {:>6} {:>10} {:>10} {:>12}",
@@ -147,6 +219,18 @@ async fn main() -> anyhow::Result<()> {
             s.percentile(0.5).as_secs_f64() * 1000.0,
             s.percentile(0.95).as_secs_f64() * 1000.0,
             s.statements as f64 / s.durations.len() as f64,
+        );
+    }
+    println!();
+    println!("uploadAttachment of a 10 MB PDF, 10 runs (multipart through the whole app):");
+    for (store, rates) in &throughput {
+        let mut sorted = rates.clone();
+        sorted.sort_by(f64::total_cmp);
+        println!(
+            "  {store:<28} median {:>7.1} MB/s   min {:>7.1}   max {:>7.1}",
+            sorted[sorted.len() / 2],
+            sorted[0],
+            sorted[sorted.len() - 1]
         );
     }
     pool.close().await;
@@ -221,4 +305,127 @@ async fn send(
         anyhow::bail!("benchmark request failed: {value}");
     }
     Ok(())
+}
+
+/// One client ("Acme Industries") with 1,000 communications: two contacts each, a job on
+/// every other one, attachment descriptions on every third, loggers in turn. Its id.
+async fn seed_communications(pool: &sqlx::PgPool) -> anyhow::Result<String> {
+    let client: uuid::Uuid =
+        sqlx::query_scalar("select id from clients where name = 'Acme Industries'")
+            .fetch_one(pool)
+            .await?;
+    let job: uuid::Uuid = sqlx::query_scalar(
+        "insert into jobs (title, status, client_id, opened_at) values ('Platform Engineer', 'open', $1, now()) returning id",
+    )
+    .bind(client)
+    .fetch_one(pool)
+    .await?;
+    sqlx::query(
+        r#"
+        with people as (
+            select jsonb_agg(jsonb_build_object('contact_id', id, 'name', full_name, 'email', email)) as list
+            from (select id, full_name, email from client_contacts where client_id = $1 limit 2) c
+        ),
+        staff as (select array_agg(id order by email) as ids from users)
+        insert into client_communications
+            (client_id, communication_type, subject, notes, communication_date, participants,
+             job_reference_id, logged_by, is_important, follow_up_required, follow_up_date,
+             attachments)
+        select $1,
+               (array['call', 'email', 'meeting', 'video_call', 'note', 'other'])[1 + g % 6],
+               'Conversation ' || g, 'Notes of conversation ' || g,
+               now() - (g || ' hours')::interval,
+               people.list,
+               case when g % 2 = 0 then $2::uuid end,
+               staff.ids[1 + g % array_length(staff.ids, 1)],
+               g % 7 = 0, g % 11 = 0, case when g % 11 = 0 then current_date + 3 end,
+               case when g % 3 = 0 then jsonb_build_array(jsonb_build_object(
+                   'id', gen_random_uuid(), 'file_name', 'minutes-' || g || '.pdf',
+                   'content_type', 'application/pdf', 'size_bytes', 48213, 'sha256', repeat('a', 64),
+                   'scan_status', 'not_scanned', 'storage_key', 'attachments/x/' || g,
+                   'uploaded_by', staff.ids[1], 'uploaded_at', now()))
+               else '[]'::jsonb end
+        from generate_series(1, 1000) g cross join people cross join staff
+        "#,
+    )
+    .bind(client)
+    .bind(job)
+    .execute(pool)
+    .await?;
+    sqlx::query("analyze client_communications")
+        .execute(pool)
+        .await?;
+    Ok(client.to_string())
+}
+
+/// Runs a sequence of requests per run and times each whole run.
+async fn measure_batch(
+    app: &axum::Router,
+    counter: &SqlStatementCounter,
+    name: &'static str,
+    runs: usize,
+    token: &str,
+    operations: impl Fn(usize) -> Vec<(&'static str, Value)>,
+) -> anyhow::Result<Sample> {
+    for request in operations(0) {
+        send(app, token, request).await?;
+    }
+    counter.reset();
+    let mut durations = Vec::with_capacity(runs);
+    for i in 0..runs {
+        let requests = operations(i);
+        let started = Instant::now();
+        for request in requests {
+            send(app, token, request).await?;
+        }
+        durations.push(started.elapsed());
+    }
+    Ok(Sample {
+        name,
+        durations,
+        statements: counter.count(),
+    })
+}
+
+/// MB/s of ten 10 MB uploads to a communication.
+async fn upload_rate(
+    app: &axum::Router,
+    token: &str,
+    communication: uuid::Uuid,
+) -> anyhow::Result<Vec<f64>> {
+    let mut file = b"%PDF-1.4\n".to_vec();
+    file.resize(10 * 1024 * 1024, b' ');
+    let operations = json!({
+        "query": "mutation($c: ID!, $f: Upload!) { uploadAttachment(communicationId: $c, file: $f) { id } }",
+        "variables": { "c": communication, "f": null },
+    });
+    let boundary = "bench-boundary-5f2a";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{operations}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{{\"0\": [\"variables.f\"]}}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"0\"; filename=\"big.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut rates = Vec::new();
+    for _ in 0..10 {
+        let request = Request::post("/graphql")
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::from(body.clone()))?;
+        let started = Instant::now();
+        let response = app.clone().oneshot(request).await?;
+        let answer = response.into_body().collect().await?.to_bytes();
+        let elapsed = started.elapsed().as_secs_f64();
+        let value: Value = serde_json::from_slice(&answer)?;
+        if value.get("errors").is_some() {
+            anyhow::bail!("upload failed: {value}");
+        }
+        rates.push(10.0 / elapsed);
+    }
+    Ok(rates)
 }

@@ -1,18 +1,20 @@
 //! Demo data: one user per role, a few more managers, and 60 clients across every status
-//! and several industries with 1–4 contacts each. Idempotent: running it again adds only
+//! and several industries with 1–4 contacts each and 1–3 communications. Idempotent: running it again adds only
 //! what is missing. Everything goes through the domain services, as a staff member's
 //! request would, so demo clients have their audit trail. `seed_volume` adds thousands of
 //! clients for benchmarks in one set-based statement instead.
 
 use anyhow::Context;
-use clientele_core::ClientStatus;
+use clientele_core::{ClientStatus, CommunicationType};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::{
     auth::{Role, Viewer},
     clients::{self, CreateClientInput, Deactivation, NewClient},
+    communications::{self, LogCommunicationInput, NewCommunication, ParticipantInput},
     contacts::ContactInput,
+    graphql::scalars::Date,
     users::{self, NewUser},
 };
 
@@ -85,6 +87,11 @@ const LAST: [&str; 10] = [
     "Lee", "Novak", "Okafor", "Patel", "Quinn", "Rossi", "Schmidt", "Tanaka", "Uddin", "Weber",
 ];
 const TITLES: [&str; 4] = ["Head of Talent", "HR Manager", "CTO", "Office Manager"];
+const DEMO_CONVERSATIONS: [(CommunicationType, &str); 3] = [
+    (CommunicationType::Meeting, "Kick-off meeting"),
+    (CommunicationType::Call, "Call about open roles"),
+    (CommunicationType::Email, "Sent the first shortlist"),
+];
 
 /// What a seed run did.
 #[derive(Debug, Default, Clone, Copy)]
@@ -159,7 +166,35 @@ async fn add_demo_client(
     };
     let input = demo_client(i, name, manager, status);
     let new = NewClient::try_from(&input).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let (client, _) = clients::create(db, admin, &new).await.map_err(failed)?;
+    let (client, contacts) = clients::create(db, admin, &new).await.map_err(failed)?;
+    for (n, (kind, subject)) in DEMO_CONVERSATIONS.iter().enumerate().take(1 + i % 3) {
+        let log = LogCommunicationInput {
+            communication_type: *kind,
+            subject: (*subject).to_owned(),
+            notes: Some(format!("{subject} with {name}.")),
+            communication_date: Some(
+                chrono::Utc::now() - chrono::Duration::days((i * 3 + n * 5) as i64),
+            ),
+            participants: contacts
+                .first()
+                .map(|c| ParticipantInput {
+                    contact_id: Some(c.id.into()),
+                    ..ParticipantInput::default()
+                })
+                .into_iter()
+                .collect(),
+            job_reference_id: None,
+            is_important: n == 0 && i.is_multiple_of(4),
+            follow_up_required: false,
+            follow_up_date: None,
+            follow_up_notes: None,
+        };
+        let checked = NewCommunication::parse(&log, chrono::Utc::now(), Date::today())
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        communications::log(db, admin, client.id, &checked)
+            .await
+            .map_err(failed)?;
+    }
     if !status.is_editable() {
         let deactivation = Deactivation::parse(
             "No open roles this year",

@@ -1,22 +1,28 @@
 //! `cargo xtask bench`: the API benchmarks (server/benches/api.rs) in release, against a
 //! fresh database on the same PostgreSQL the other commands use; then the app's first render
 //! in Debian's Chromium (e2e/bench/first-render.mjs) against the real server with demo data.
+//! S3 upload throughput is measured against moto's server, which this command starts.
 //! Figures are printed, never asserted: speed is not a test.
 
 use std::process::ExitCode;
 
-use crate::{e2e, setup};
+use crate::{e2e, services, setup};
 
 /// Runs the benchmarks and prints their report.
 pub fn bench() -> anyhow::Result<ExitCode> {
     setup::ensure_tools()?;
     let server_url = setup::ensure_postgres()?;
+    let moto = services::start_moto()?;
     setup::run(
         setup::cargo()
             .args(["bench", "-p", "clientele-server", "--bench", "api"])
             .env("CLIENTELE_BENCH_SERVER_URL", &server_url)
+            .env("CLIENTELE_BENCH_S3_ENDPOINT", &moto.addr)
+            .env("AWS_ACCESS_KEY_ID", "clientele-bench")
+            .env("AWS_SECRET_ACCESS_KEY", "clientele-bench")
             .env("RUST_LOG", "warn"),
     )?;
+    drop(moto);
     setup::build_web()?;
     let binary = setup::build_server()?;
     e2e::ensure_browser()?;
