@@ -292,16 +292,7 @@ impl ClientsMutation {
         let id = parse_id(&client_id, "clientId")?;
         let api = state(ctx);
         service::get(&api.pool, id).await?;
-        let upload = file
-            .value(ctx)
-            .map_err(|_| AppError::invalid("file", "is missing from the multipart body"))?;
-        let received = uploads::receive(
-            upload,
-            UploadKind::Logo,
-            api.config.logo_max_bytes,
-            api.config.clamav_addr.as_deref(),
-        )
-        .await?;
+        let received = uploads::received(ctx, file, UploadKind::Logo).await?;
         let logo = StoredFile::describe(&format!("logos/{id}"), &received, viewer.user_id);
         let object = StoredObject {
             bytes: received.bytes,

@@ -287,16 +287,7 @@ impl CommunicationsMutation {
         let id = parse_id(&communication_id, "communicationId")?;
         let api = state(ctx);
         service::get(&api.pool, id).await?;
-        let upload = file
-            .value(ctx)
-            .map_err(|_| AppError::invalid("file", "is missing from the multipart body"))?;
-        let received = uploads::receive(
-            upload,
-            UploadKind::Attachment,
-            api.config.attachment_max_bytes,
-            api.config.clamav_addr.as_deref(),
-        )
-        .await?;
+        let received = uploads::received(ctx, file, UploadKind::Attachment).await?;
         let attachment = Attachment::describe(id, &received, viewer.user_id);
         let object = StoredObject {
             bytes: received.bytes,

@@ -238,6 +238,24 @@ pub fn safe_file_name(raw: &str, file_type: FileType) -> String {
     }
 }
 
+/// The file of this request's `Upload` argument, checked for `kind` with the server's limit
+/// and virus scanner.
+pub async fn received(
+    ctx: &async_graphql::Context<'_>,
+    file: async_graphql::Upload,
+    kind: UploadKind,
+) -> ApiResult<ReceivedFile> {
+    let config = &crate::graphql::state(ctx).config;
+    let upload = file
+        .value(ctx)
+        .map_err(|_| AppError::invalid("file", "is missing from the multipart body"))?;
+    let limit = match kind {
+        UploadKind::Attachment => config.attachment_max_bytes,
+        UploadKind::Logo => config.logo_max_bytes,
+    };
+    receive(upload, kind, limit, config.clamav_addr.as_deref()).await
+}
+
 /// Stores a file, then runs `record` (the row that describes it) in a transaction of its
 /// own. If storing fails, nothing is recorded; if recording fails, the stored file is removed
 /// again. Either way nothing is left half done.
