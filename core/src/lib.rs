@@ -17,6 +17,8 @@ pub mod client;
 pub mod communication;
 /// Contact persons' fields.
 pub mod contact;
+/// Feedback periods and ratings.
+pub mod feedback;
 /// Roles and the role matrix.
 pub mod roles;
 /// Emails, phone numbers, websites and bounded text.
@@ -25,6 +27,7 @@ pub mod values;
 pub use client::{ClientCode, ClientProfile, ClientStatus, ProfileFields};
 pub use communication::{CommunicationType, JobStatus};
 pub use contact::{ContactFields, NewContact};
+pub use feedback::{FeedbackPeriod, Rating};
 pub use field_errors::FieldErrors;
 pub use roles::{Permission, Role};
 pub use values::{Email, Phone, Website, optional_text, required_text};

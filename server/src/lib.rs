@@ -23,6 +23,8 @@ pub mod demo;
 pub mod error;
 /// Events announced with NOTIFY and heard by every replica (live timelines).
 pub mod events;
+/// Client feedback: ratings per period, finalization, averages and trends.
+pub mod feedback;
 /// What the domains' GraphQL layers build on: request context, DataLoaders, pages, IDs.
 pub mod graphql;
 /// HTTP routes: GraphQL, GraphiQL, health, readiness and the web app.

@@ -19,6 +19,7 @@ use crate::{
     config::Config,
     contacts::graphql::ContactsMutation,
     events::Events,
+    feedback::graphql::FeedbackMutation,
     graphql::{ApiContext, loaders::PgLoader},
     storage::Storage,
     telemetry,
@@ -36,6 +37,7 @@ pub struct Mutation(
     ClientsMutation,
     ContactsMutation,
     CommunicationsMutation,
+    FeedbackMutation,
 );
 
 /// Every subscription root, merged.

@@ -437,6 +437,9 @@ mod ops {
         UpdateContact / update_contact => fn update_contact(id: String, input: update_contact::UpdateContactInput) -> update_contact::UpdateContactUpdateContact = update_contact;
         AttachmentLinks / attachment_links => fn attachment_links(id: String, expires_in_seconds: i64) -> attachment_links::AttachmentLinksCommunication = communication;
         ClientJobs / client_jobs => fn client_jobs(id: String, filter: Option<client_jobs::ClientJobFilter>) -> client_jobs::ClientJobsClient = client;
+        SubmitFeedback / submit_feedback => fn submit_feedback(client_id: String, input: submit_feedback::SubmitFeedbackInput) -> submit_feedback::SubmitFeedbackSubmitFeedback = submit_feedback;
+        FinalizeFeedback / finalize_feedback => fn finalize_feedback(id: String) -> finalize_feedback::FinalizeFeedbackFinalizeFeedback = finalize_feedback;
+        ClientFeedback / client_feedback => fn client_feedback(id: String, from: Option<Date>, to: Option<Date>, periods: i64) -> client_feedback::ClientFeedbackClient = client;
         ClearContactEmail / clear_contact_email => fn clear_contact_email(id: String, phone: Option<String>) -> clear_contact_email::ClearContactEmailUpdateContact = update_contact;
         SetPrimaryContact / set_primary_contact => fn set_primary_contact(id: String) -> set_primary_contact::SetPrimaryContactSetPrimaryContact = set_primary_contact;
         LogCommunication / log_communication ["Debug, Clone"] => fn log_communication(client_id: String, input: log_communication::LogCommunicationInput) -> log_communication::LogCommunicationLogCommunication = log_communication;

@@ -8,6 +8,7 @@ mod clients;
 mod communications;
 mod contacts;
 mod demo;
+mod feedback;
 mod helpers;
 mod permissions;
 mod platform;

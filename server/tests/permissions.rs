@@ -85,6 +85,19 @@ async fn client_with_contacts(app: &TestApp, n: usize) -> (String, String) {
     (id, second)
 }
 
+fn feedback_input() -> crate::helpers::submit_feedback::SubmitFeedbackInput {
+    crate::helpers::submit_feedback::SubmitFeedbackInput {
+        period: "2026-Q1".into(),
+        feedback_date: None,
+        responsiveness: Some(4),
+        communication: Some(4),
+        requirements_clarity: Some(4),
+        decision_speed: Some(4),
+        overall_satisfaction: Some(4),
+        written_feedback: None,
+    }
+}
+
 /// A fresh communication with the client, logged by an admin.
 async fn communication(app: &TestApp, client: &str) -> String {
     app.log_communication(
@@ -310,6 +323,23 @@ async fn attempt(
                 }
             };
             (Needs(Permission::Read), outcome)
+        }
+        "submitFeedback" => (
+            Needs(Permission::ManageFeedback),
+            app.submit_feedback(caller, id, feedback_input())
+                .await
+                .map(drop),
+        ),
+        "finalizeFeedback" => {
+            let feedback = app
+                .submit_feedback(Role::Manager, id, feedback_input())
+                .await
+                .expect("feedback to finalize")
+                .id;
+            (
+                Needs(Permission::FinalizeFeedback),
+                app.finalize_feedback(caller, feedback).await.map(drop),
+            )
         }
         _ => return None,
     };

@@ -18,12 +18,16 @@ use crate::{
     },
     contacts::Contact,
     error::{ApiResult, AppError},
+    feedback::{
+        FeedbackAverages, FeedbackTrend,
+        graphql::{FeedbackFilter, FeedbackPage, client_averages, client_feedback, client_trends},
+    },
     graphql::{
         loader,
         loaders::{ContactsByClient, StoredFileById, UserById},
         page::{DEFAULT_LIMIT, PageInfo, PageRequest},
         parse_id,
-        scalars::optional_uuid,
+        scalars::{Date, optional_uuid},
         state,
     },
     jobs::graphql::{ClientJobFilter, JobPage, client_jobs},
@@ -70,6 +74,42 @@ impl Client {
     ) -> ApiResult<JobPage> {
         let page = PageRequest::parse(page, limit)?;
         client_jobs(ctx, self.id, filter, page).await
+    }
+    /// The client's feedback, newest first (managers and admins).
+    #[graphql(
+        guard = "Allowed(Permission::ManageFeedback)",
+        complexity = "PageRequest::complexity(limit, child_complexity)"
+    )]
+    async fn feedback(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<FeedbackFilter>,
+        #[graphql(default = 1, desc = "Page number, from 1.")] page: i32,
+        #[graphql(default = 20, desc = "Items per page, 1 to 100.")] limit: i32,
+    ) -> ApiResult<FeedbackPage> {
+        let page = PageRequest::parse(page, limit)?;
+        client_feedback(ctx, self.id, filter, page).await
+    }
+    /// Average ratings of the feedback given between two days, both included (managers and
+    /// admins).
+    #[graphql(guard = "Allowed(Permission::ManageFeedback)")]
+    async fn feedback_averages(
+        &self,
+        ctx: &Context<'_>,
+        date_from: Option<Date>,
+        date_to: Option<Date>,
+    ) -> ApiResult<FeedbackAverages> {
+        client_averages(ctx, self.id, date_from, date_to).await
+    }
+    /// The last `periods` periods of feedback, oldest first, with each period's averages
+    /// and the change from the one before (managers and admins).
+    #[graphql(guard = "Allowed(Permission::ManageFeedback)")]
+    async fn feedback_trends(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 8)] periods: i32,
+    ) -> ApiResult<Vec<FeedbackTrend>> {
+        client_trends(ctx, self.id, periods).await
     }
     /// The client's logo, if it has one.
     async fn logo(&self, ctx: &Context<'_>) -> ApiResult<Option<StoredFile>> {
