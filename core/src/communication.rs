@@ -1,4 +1,5 @@
-//! How staff were in touch with a client, as the log and its filters name it.
+//! How staff were in touch with a client, as the log and its filters name it; the jobs a
+//! client hires for; and the reports made of it.
 
 /// The kind of a logged communication.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -78,6 +79,25 @@ text_enum!(JobStatus {
     OnHold => "on-hold",
     Filled => "filled",
     Closed => "closed",
+});
+
+/// Where a rendered report stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReportStatus {
+    /// Asked for; being rendered.
+    Pending,
+    /// Rendered and stored.
+    Ready,
+    /// Rendering failed (see the report's error).
+    Failed,
+}
+
+text_enum!(ReportStatus {
+    Pending => "pending",
+    Ready => "ready",
+    Failed => "failed",
 });
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ mod field_errors;
 
 /// Client statuses, codes and the profile fields of a client.
 pub mod client;
-/// Communication types and job statuses.
+/// Communication types, job statuses and report statuses.
 pub mod communication;
 /// Contact persons' fields.
 pub mod contact;
@@ -25,7 +25,7 @@ pub mod roles;
 pub mod values;
 
 pub use client::{ClientCode, ClientProfile, ClientStatus, ProfileFields};
-pub use communication::{CommunicationType, JobStatus};
+pub use communication::{CommunicationType, JobStatus, ReportStatus};
 pub use contact::{ContactFields, NewContact};
 pub use feedback::{FeedbackPeriod, Rating};
 pub use field_errors::FieldErrors;

@@ -66,6 +66,9 @@ pub struct Config {
     /// scanned and refused when infected, or when clamd cannot be reached. Unset, uploads
     /// are checked by type and size only and say `NOT_SCANNED`.
     pub clamav_addr: Option<String>,
+    /// Background workers in this server (`CLIENTELE_TASK_WORKERS`, default 2; 0 runs none,
+    /// for a replica that only answers requests).
+    pub task_workers: usize,
 }
 
 impl Config {
@@ -114,6 +117,7 @@ impl Config {
             attachment_max_bytes: parse_or(&var, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)?,
             logo_max_bytes: parse_or(&var, "LOGO_MAX_BYTES", 2 * 1024 * 1024)?,
             clamav_addr: var("CLAMAV_ADDR"),
+            task_workers: parse_or(&var, "TASK_WORKERS", 2)?,
         })
     }
 

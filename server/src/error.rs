@@ -79,6 +79,17 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// The error as a background task reports it: its code and details, or for `INTERNAL`
+    /// the whole chain.
+    pub fn into_anyhow(self) -> anyhow::Error {
+        match self {
+            Self::Internal(error) => anyhow::anyhow!("{error:#}"),
+            other => anyhow::anyhow!("{}: {other:?}", other.code()),
+        }
+    }
+}
+
 impl From<anyhow::Error> for AppError {
     fn from(error: anyhow::Error) -> Self {
         Self::Internal(Arc::new(error))

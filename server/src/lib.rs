@@ -31,10 +31,14 @@ pub mod graphql;
 pub mod http;
 /// Jobs of the host system, as client management reads them.
 pub mod jobs;
+/// Clients' performance reports: gathered in SQL, rendered as PDFs with typst, stored.
+pub mod reports;
 /// The GraphQL schema: the domains' roots merged, limits, and request execution.
 pub mod schema;
 /// Where uploaded files live: the local store and its signed links, or S3.
 pub mod storage;
+/// The background queue on PostgreSQL: tasks, retries, workers.
+pub mod tasks;
 /// Logging with request ids, and the SQL statement counter used by tests and benchmarks.
 pub mod telemetry;
 /// Uploaded files: limits while streaming, type by content, safe names, storing atomically.
@@ -120,11 +124,13 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
+    let workers = tasks::spawn_workers(tasks::TaskContext::from(&state), state.config.task_workers);
     tracing::info!(%addr, "Clientele listening on http://{addr}");
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving HTTP")?;
+    workers.stop().await;
     tracing::info!("shut down cleanly");
     Ok(())
 }

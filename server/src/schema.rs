@@ -21,6 +21,7 @@ use crate::{
     events::Events,
     feedback::graphql::FeedbackMutation,
     graphql::{ApiContext, loaders::PgLoader},
+    reports::graphql::{ReportsMutation, ReportsQuery},
     storage::Storage,
     telemetry,
     users::graphql::{UsersMutation, UsersQuery},
@@ -28,7 +29,7 @@ use crate::{
 
 /// Every query root, merged.
 #[derive(MergedObject, Default)]
-pub struct Query(UsersQuery, ClientsQuery, CommunicationsQuery);
+pub struct Query(UsersQuery, ClientsQuery, CommunicationsQuery, ReportsQuery);
 
 /// Every mutation root, merged.
 #[derive(MergedObject, Default)]
@@ -38,6 +39,7 @@ pub struct Mutation(
     ContactsMutation,
     CommunicationsMutation,
     FeedbackMutation,
+    ReportsMutation,
 );
 
 /// Every subscription root, merged.

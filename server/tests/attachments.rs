@@ -50,7 +50,7 @@ async fn attachments_in_database(app: &TestApp) -> i64 {
         .expect("count")
 }
 
-async fn get(app: &TestApp, url: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+pub async fn get(app: &TestApp, url: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     app.request(Request::get(url).body(Body::empty()).expect("request"))
         .await
 }
@@ -255,15 +255,18 @@ async fn an_analyst_cannot_upload_and_an_unknown_communication_is_not_found(pool
 
 /// A store in memory whose failures the test chooses.
 #[derive(Default)]
-struct FaultyStore {
-    files: Mutex<HashMap<String, Vec<u8>>>,
-    fail_put: bool,
+pub struct FaultyStore {
+    /// What it holds, by key.
+    pub files: Mutex<HashMap<String, Vec<u8>>>,
+    /// Every put fails.
+    pub fail_put: bool,
     /// Run after a successful put: makes the database write that follows fail.
-    after_put: Option<PgPool>,
+    pub after_put: Option<PgPool>,
 }
 
 impl FaultyStore {
-    fn keys(&self) -> Vec<String> {
+    /// The keys it holds.
+    pub fn keys(&self) -> Vec<String> {
         self.files
             .lock()
             .map(|files| files.keys().cloned().collect())

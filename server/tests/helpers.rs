@@ -174,6 +174,13 @@ impl TestApp {
         }
     }
 
+    /// Runs every background task that is due, as the server's workers would; how many ran.
+    pub async fn run_pending_jobs(&self) -> usize {
+        clientele::tasks::run_pending(&clientele::tasks::TaskContext::from(&self.state))
+            .await
+            .expect("running the background queue")
+    }
+
     /// A valid token for the role's test user.
     pub fn token(&self, role: Role) -> String {
         let (token, _) = self
@@ -449,6 +456,9 @@ mod ops {
         MarkCommunicationImportant / mark_communication_important => fn mark_communication_important(id: String, important: bool) -> mark_communication_important::MarkCommunicationImportantMarkCommunicationImportant = mark_communication_important;
         SetFollowUp / set_follow_up => fn set_follow_up(id: String, date: Date, notes: Option<String>) -> set_follow_up::SetFollowUpSetFollowUp = set_follow_up;
         CompleteFollowUp / complete_follow_up => fn complete_follow_up(id: String) -> complete_follow_up::CompleteFollowUpCompleteFollowUp = complete_follow_up;
+        GeneratePerformanceReport / generate_performance_report => fn generate_performance_report(client_id: String, date_from: Date, date_to: Date, in_background: bool) -> generate_performance_report::ReportParts = generate_performance_report;
+        Report / report => fn report(id: String) -> report::ReportParts = report;
+        ClientReports / client_reports => fn client_reports(id: String) -> client_reports::ClientReportsClient = client;
     }
 
     operation!(UploadAttachment);

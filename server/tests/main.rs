@@ -12,5 +12,6 @@ mod feedback;
 mod helpers;
 mod permissions;
 mod platform;
+mod reports;
 mod s3;
 mod subscriptions;

@@ -341,9 +341,34 @@ async fn attempt(
                 app.finalize_feedback(caller, feedback).await.map(drop),
             )
         }
+        "generatePerformanceReport" => (
+            Needs(Permission::ManageFeedback),
+            app.generate_performance_report(caller, id, quarter_start(), quarter_end(), true)
+                .await
+                .map(drop),
+        ),
+        "report" => {
+            let report = app
+                .generate_performance_report(Role::Admin, id, quarter_start(), quarter_end(), true)
+                .await
+                .expect("a report to read")
+                .id;
+            (
+                Needs(Permission::ManageFeedback),
+                app.report(caller, report).await.map(drop),
+            )
+        }
         _ => return None,
     };
     Some((access, outcome))
+}
+
+fn quarter_start() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 7, 1).expect("a date")
+}
+
+fn quarter_end() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 9, 30).expect("a date")
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]

@@ -40,6 +40,7 @@ async fn migrations_go_up_down_and_up_again(pool: PgPool) {
         "email_outbox",
         "background_jobs",
         "stored_files",
+        "reports",
     ] {
         assert!(
             created.iter().any(|t| t == table),

@@ -100,6 +100,14 @@ pub fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
+/// Installs poppler-utils when missing: the report tests read PDFs back with `pdftotext`.
+pub fn ensure_pdf_tools() -> anyhow::Result<()> {
+    if !Path::new("/usr/bin/pdftotext").exists() {
+        apt_install(&["poppler-utils"])?;
+    }
+    Ok(())
+}
+
 /// Installs whatever of the web toolchain is missing.
 pub fn ensure_tools() -> anyhow::Result<()> {
     let targets = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();

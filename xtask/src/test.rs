@@ -38,6 +38,7 @@ pub fn test() -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let mut tally = Tally::default();
     setup::ensure_tools()?;
+    setup::ensure_pdf_tools()?;
     let server_url = setup::ensure_postgres()?;
     setup::fetch_crates()?;
 

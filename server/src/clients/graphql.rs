@@ -31,6 +31,7 @@ use crate::{
         state,
     },
     jobs::graphql::{ClientJobFilter, JobPage, client_jobs},
+    reports::graphql::{ReportPage, client_reports},
     storage::StoredObject,
     uploads::{self, StoredFile, UploadKind},
     users::User,
@@ -110,6 +111,20 @@ impl Client {
         #[graphql(default = 8)] periods: i32,
     ) -> ApiResult<Vec<FeedbackTrend>> {
         client_trends(ctx, self.id, periods).await
+    }
+    /// The client's performance reports, newest first (managers and admins).
+    #[graphql(
+        guard = "Allowed(Permission::ManageFeedback)",
+        complexity = "PageRequest::complexity(limit, child_complexity)"
+    )]
+    async fn reports(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 1, desc = "Page number, from 1.")] page: i32,
+        #[graphql(default = 10, desc = "Items per page, 1 to 100.")] limit: i32,
+    ) -> ApiResult<ReportPage> {
+        let page = PageRequest::parse(page, limit)?;
+        client_reports(ctx, self.id, page).await
     }
     /// The client's logo, if it has one.
     async fn logo(&self, ctx: &Context<'_>) -> ApiResult<Option<StoredFile>> {

@@ -168,6 +168,29 @@ impl StoredFile {
             uploaded_at: chrono::Utc::now(),
         }
     }
+
+    /// The record of a file the server made itself (a rendered report), about to be stored
+    /// under `folder/<new id>`. Nobody uploaded it, so there is nothing to scan.
+    pub fn generated(
+        folder: &str,
+        name: &str,
+        file_type: FileType,
+        bytes: &[u8],
+        by: uuid::Uuid,
+    ) -> Self {
+        let id = uuid::Uuid::new_v4();
+        Self {
+            id,
+            storage_key: format!("{folder}/{id}"),
+            file_name: safe_file_name(name, file_type),
+            content_type: file_type.mime().to_owned(),
+            size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+            sha256: hex(&Sha256::digest(bytes)),
+            scan_status: "not_scanned".to_owned(),
+            uploaded_by: Some(by),
+            uploaded_at: chrono::Utc::now(),
+        }
+    }
 }
 
 /// Records a stored file, in the caller's transaction.

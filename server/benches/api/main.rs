@@ -3,6 +3,8 @@
 //! process and reports p50/p95 and SQL statements per request. Run by `cargo xtask bench`;
 //! set `CLIENTELE_BENCH_KEEP=1` to keep the `clientele_bench` database for EXPLAIN.
 
+mod reports;
+
 use std::time::{Duration, Instant};
 
 use axum::{body::Body, http::Request};
@@ -15,10 +17,10 @@ use tower::ServiceExt;
 const CLIENTS: i32 = 10_000;
 const DATABASE: &str = "clientele_bench";
 
-struct Sample {
-    name: &'static str,
-    durations: Vec<Duration>,
-    statements: usize,
+pub struct Sample {
+    pub name: &'static str,
+    pub durations: Vec<Duration>,
+    pub statements: usize,
 }
 
 impl Sample {
@@ -64,6 +66,7 @@ async fn main() -> anyhow::Result<()> {
     config.data_dir =
         std::env::temp_dir().join(format!("clientele-bench-{}", uuid::Uuid::new_v4()));
     let client_id = seed_communications(&pool).await?;
+    let report_client = reports::seed(&pool).await?;
     let s3_endpoint = std::env::var("CLIENTELE_BENCH_S3_ENDPOINT")
         .ok()
         .filter(|e| !e.is_empty());
@@ -178,6 +181,9 @@ async fn main() -> anyhow::Result<()> {
         .await?,
     );
 
+    let report = reports::measure_report(&app, &counter, &manager, &pool, report_client).await?;
+    samples.extend(report.samples);
+
     let upload_target = sqlx::query_scalar::<_, uuid::Uuid>(
         "select id from client_communications where client_id = $1::uuid limit 1",
     )
@@ -233,6 +239,11 @@ async fn main() -> anyhow::Result<()> {
             sorted[sorted.len() - 1]
         );
     }
+    println!();
+    println!(
+        "performance report PDF: {:.1} KB (12 quarters of feedback, 50 jobs, 2,000 candidates)",
+        report.pdf_bytes as f64 / 1024.0
+    );
     pool.close().await;
     if std::env::var_os("CLIENTELE_BENCH_KEEP").is_none() {
         drop_bench_database(&mut admin_connection).await?;
@@ -261,7 +272,7 @@ impl IntoSql for &str {
     }
 }
 
-async fn measure(
+pub async fn measure(
     app: &axum::Router,
     counter: &SqlStatementCounter,
     name: &'static str,

@@ -1,0 +1,302 @@
+//! The rules of reports: gathering a client's figures from one snapshot, rendering them
+//! with typst off the async threads, and the report record — written ready at once, or
+//! pending for the background queue to finish.
+
+use std::collections::BTreeMap;
+
+use anyhow::Context as _;
+use sqlx::{PgConnection, PgExecutor, PgPool};
+use uuid::Uuid;
+
+use super::{
+    Report, ReportData, ReportStatus,
+    model::{
+        ClientPart, CommunicationPart, CountPart, CriterionPart, JobsPart, PeriodPart, ReportRange,
+        StagePart, TrendPart,
+    },
+    sql,
+};
+use crate::{
+    auth::Viewer,
+    error::{ApiResult, AppError},
+    feedback::{self, FeedbackScores},
+    graphql::{page::PageRequest, scalars::Date},
+    storage::StoredObject,
+    uploads::{FileType, StoredFile},
+};
+
+/// How many important communications a report lists (the latest).
+pub const IMPORTANT_SHOWN: i64 = 25;
+
+/// The performance report's template, compiled into the binary.
+const TEMPLATE: &str = include_str!("../../templates/performance_report.typ");
+
+/// Reads one criterion's score.
+type Score = fn(&FeedbackScores) -> Option<f64>;
+
+/// The criteria in the order a report shows them: key, name, and the score of each.
+const CRITERIA: [(&str, &str, Score); 5] = [
+    ("responsiveness", "Responsiveness", |s| s.responsiveness),
+    ("communication", "Communication", |s| s.communication),
+    ("requirements_clarity", "Requirements clarity", |s| {
+        s.requirements_clarity
+    }),
+    ("decision_speed", "Decision speed", |s| s.decision_speed),
+    ("overall_satisfaction", "Overall satisfaction", |s| {
+        s.overall_satisfaction
+    }),
+];
+
+fn day(date: chrono::NaiveDate) -> String {
+    date.format("%-d %b %Y").to_string()
+}
+
+fn or_dash(text: Option<String>) -> String {
+    text.filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| "—".to_owned())
+}
+
+/// Everything the performance report of a client over `range` shows, read from one
+/// snapshot; NOT_FOUND when there is no such client.
+pub async fn gather(
+    pool: &PgPool,
+    client_id: Uuid,
+    range: ReportRange,
+    today: Date,
+) -> ApiResult<ReportData> {
+    let mut tx = pool.begin().await?;
+    sql::snapshot(&mut tx).await?;
+    let data = gather_in(&mut tx, client_id, range, today).await?;
+    tx.commit().await?;
+    Ok(data)
+}
+
+async fn gather_in(
+    db: &mut PgConnection,
+    client_id: Uuid,
+    range: ReportRange,
+    today: Date,
+) -> ApiResult<ReportData> {
+    let cover = sql::cover(&mut *db, client_id)
+        .await?
+        .ok_or(AppError::NotFound("client"))?;
+    let averages =
+        feedback::averages(&mut *db, client_id, Some(range.from()), Some(range.to())).await?;
+    let periods = sql::period_averages(&mut *db, client_id, range.from(), range.to()).await?;
+    let jobs = sql::job_figures(&mut *db, client_id, range.starts(), range.ends()).await?;
+    let stages = sql::stage_counts(&mut *db, client_id).await?;
+    let important = sql::important_communications(
+        &mut *db,
+        client_id,
+        range.starts(),
+        range.ends(),
+        IMPORTANT_SHOWN,
+    )
+    .await?;
+    Ok(ReportData {
+        client: ClientPart {
+            name: cover.name,
+            code: cover.code,
+            industry: or_dash(cover.industry),
+            account_manager: or_dash(cover.account_manager),
+        },
+        period: PeriodPart {
+            label: format!("{} – {}", day(range.from().0), day(range.to().0)),
+        },
+        generated_on: day(today.0),
+        averages: CountPart {
+            count: averages.count,
+        },
+        criteria: CRITERIA
+            .iter()
+            .map(|&(key, name, score)| CriterionPart {
+                key,
+                name,
+                average: score(&averages.averages)
+                    .map_or_else(|| "—".to_owned(), |a| format!("{a:.2}")),
+            })
+            .collect(),
+        trends: periods
+            .into_iter()
+            .map(|p| {
+                let scores = FeedbackScores {
+                    responsiveness: p.responsiveness,
+                    communication: p.communication,
+                    requirements_clarity: p.requirements_clarity,
+                    decision_speed: p.decision_speed,
+                    overall_satisfaction: p.overall_satisfaction,
+                };
+                TrendPart {
+                    period: p.period,
+                    values: CRITERIA
+                        .iter()
+                        .map(|&(key, _, score)| (key, score(&scores)))
+                        .collect::<BTreeMap<_, _>>(),
+                }
+            })
+            .collect(),
+        jobs: JobsPart {
+            linked: jobs.linked,
+            open: jobs.open,
+            filled: jobs.filled,
+            hires: jobs.hires,
+            time_to_fill: jobs
+                .days_to_fill
+                .map_or_else(|| "—".to_owned(), |d| format!("{d:.1} days")),
+            stages: stages
+                .into_iter()
+                .map(|s| StagePart {
+                    stage: capitalized(&s.stage),
+                    count: s.count,
+                })
+                .collect(),
+        },
+        communications_total: important.first().map_or(0, |c| c.total),
+        communications: important
+            .into_iter()
+            .map(|c| CommunicationPart {
+                date: day(c.communication_date.date_naive()),
+                kind: c.communication_type.label().to_owned(),
+                subject: c.subject,
+                logged_by: c.logged_by,
+            })
+            .collect(),
+    })
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// Renders a performance report as a PDF. CPU-bound: call it off the async threads.
+pub fn render_performance_report(data: &ReportData) -> anyhow::Result<Vec<u8>> {
+    let data = serde_json::to_value(data).context("serialising the report's data")?;
+    super::render::render(TEMPLATE, &data)
+}
+
+/// Gathers and renders the performance report of a client over a range: the file's record
+/// (not yet written) and its bytes, to be stored under `reports/<client>/`.
+pub async fn produce(
+    pool: &PgPool,
+    client_id: Uuid,
+    range: ReportRange,
+    requested_by: Uuid,
+) -> ApiResult<(StoredFile, StoredObject)> {
+    let data = gather(pool, client_id, range, Date::today()).await?;
+    let name = format!(
+        "Performance report {} {} to {}.pdf",
+        data.client.name,
+        range.from().0,
+        range.to().0
+    );
+    let pdf = tokio::task::spawn_blocking(move || render_performance_report(&data))
+        .await
+        .context("the report renderer stopped")??;
+    let file = StoredFile::generated(
+        &format!("reports/{client_id}"),
+        &name,
+        FileType::Pdf,
+        &pdf,
+        requested_by,
+    );
+    let object = StoredObject {
+        bytes: pdf.into(),
+        content_type: file.content_type.clone(),
+    };
+    Ok((file, object))
+}
+
+/// Records a report rendered at once, with its file, in the caller's transaction.
+pub async fn record_ready(
+    db: &mut PgConnection,
+    viewer: Viewer,
+    client_id: Uuid,
+    range: ReportRange,
+    file: &StoredFile,
+) -> ApiResult<Report> {
+    crate::uploads::record_file(db, file).await?;
+    Ok(sql::insert(
+        db,
+        &sql::NewReport {
+            id: Uuid::new_v4(),
+            client_id,
+            date_from: range.from(),
+            date_to: range.to(),
+            status: ReportStatus::Ready,
+            requested_by: viewer.user_id,
+            file_id: Some(file.id),
+        },
+    )
+    .await?)
+}
+
+/// Records a report to be rendered by the background queue, and queues it, in the caller's
+/// transaction; NOT_FOUND when there is no such client.
+pub async fn request(
+    db: &mut PgConnection,
+    viewer: Viewer,
+    client_id: Uuid,
+    range: ReportRange,
+) -> ApiResult<Report> {
+    sql::cover(&mut *db, client_id)
+        .await?
+        .ok_or(AppError::NotFound("client"))?;
+    let report = sql::insert(
+        db,
+        &sql::NewReport {
+            id: Uuid::new_v4(),
+            client_id,
+            date_from: range.from(),
+            date_to: range.to(),
+            status: ReportStatus::Pending,
+            requested_by: viewer.user_id,
+            file_id: None,
+        },
+    )
+    .await?;
+    crate::tasks::enqueue(
+        db,
+        &super::RenderReport {
+            report_id: report.id,
+        },
+    )
+    .await?;
+    Ok(report)
+}
+
+/// Records the rendered file of a pending report and marks it ready, in the caller's
+/// transaction; CONFLICT when it is no longer pending.
+pub async fn finish(db: &mut PgConnection, report_id: Uuid, file: &StoredFile) -> ApiResult<()> {
+    crate::uploads::record_file(db, file).await?;
+    sql::mark_ready(db, report_id, file.id)
+        .await?
+        .map(drop)
+        .ok_or_else(|| AppError::conflict("the report is no longer pending"))
+}
+
+/// Marks a pending report failed, with what its requester may read.
+pub async fn fail(db: impl PgExecutor<'_>, report_id: Uuid, reason: &str) -> ApiResult<()> {
+    Ok(sql::mark_failed(db, report_id, reason).await?)
+}
+
+/// One report; NOT_FOUND when there is none.
+pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> ApiResult<Report> {
+    sql::get(db, id).await?.ok_or(AppError::NotFound("report"))
+}
+
+/// One report, or nothing.
+pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> ApiResult<Option<Report>> {
+    Ok(sql::get(db, id).await?)
+}
+
+/// A page of a client's reports, newest first, and how many there are.
+pub async fn of_client(
+    db: &mut PgConnection,
+    client_id: Uuid,
+    page: PageRequest,
+) -> ApiResult<(Vec<Report>, i64)> {
+    Ok(sql::of_client(db, client_id, page.limit, page.offset()).await?)
+}
