@@ -1,5 +1,7 @@
 //! Demo data: one user per role, a few more managers, and 60 clients across every status
-//! and several industries with 1–4 contacts each and 1–3 communications. Idempotent: running it again adds only
+//! and several industries with 1–4 contacts each and 1–3 communications, and the active
+//! ones with feedback for the last four quarters (the older two finalized). Idempotent:
+//! running it again adds only
 //! what is missing. Everything goes through the domain services, as a staff member's
 //! request would, so demo clients have their audit trail. `seed_volume` adds thousands of
 //! clients for benchmarks in one set-based statement instead.
@@ -14,6 +16,7 @@ use crate::{
     clients::{self, CreateClientInput, Deactivation, NewClient},
     communications::{self, LogCommunicationInput, NewCommunication, ParticipantInput},
     contacts::ContactInput,
+    feedback::{self, NewFeedback, SubmitFeedbackInput},
     graphql::scalars::Date,
     users::{self, NewUser},
 };
@@ -195,6 +198,9 @@ async fn add_demo_client(
             .await
             .map_err(failed)?;
     }
+    if status == ClientStatus::Active {
+        add_demo_feedback(db, i, client.id, manager).await?;
+    }
     if !status.is_editable() {
         let deactivation = Deactivation::parse(
             "No open roles this year",
@@ -205,6 +211,51 @@ async fn add_demo_client(
         clients::deactivate(db, admin, client.id, &deactivation)
             .await
             .map_err(failed)?;
+    }
+    Ok(())
+}
+
+/// Feedback for the four quarters before this one, submitted by the account manager; the
+/// older two finalized.
+async fn add_demo_feedback(
+    db: &mut PgConnection,
+    i: usize,
+    client: Uuid,
+    manager: Uuid,
+) -> anyhow::Result<()> {
+    use chrono::Datelike;
+    let viewer = Viewer {
+        user_id: manager,
+        role: Role::Manager,
+    };
+    let today = Date::today();
+    let this_quarter = today.0.year() * 4 + (today.0.month0() / 3) as i32;
+    for back in (1..=4_i32).rev() {
+        let index = this_quarter - back;
+        let (year, quarter) = (index.div_euclid(4), index.rem_euclid(4) as u32 + 1);
+        // Mostly improving, as a good account should.
+        let rating = |j: usize| Some(2 + ((i + j) % 2) as i32 + (4 - back) / 2);
+        let input = SubmitFeedbackInput {
+            period: format!("{year}-Q{quarter}"),
+            feedback_date: chrono::NaiveDate::from_ymd_opt(year, quarter * 3, 28).map(Date),
+            responsiveness: rating(0),
+            communication: rating(1),
+            requirements_clarity: rating(2),
+            decision_speed: rating(3),
+            overall_satisfaction: rating(4),
+            written_feedback: Some(format!(
+                "Quarter {quarter} of {year}: steady collaboration."
+            )),
+        };
+        let new = NewFeedback::parse(&input, today).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let submitted = feedback::submit(db, viewer, client, &new)
+            .await
+            .map_err(failed)?;
+        if back > 2 {
+            feedback::finalize(db, viewer, submitted.id)
+                .await
+                .map_err(failed)?;
+        }
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! session every page reads.
 
 pub mod api;
+pub mod clock;
 pub mod components;
 pub mod pages;
 pub mod session;
@@ -31,6 +32,7 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("/clients/:id") view=pages::client::ClientPage>
                         <Route path=path!("") view=pages::client::OverviewTab/>
                         <Route path=path!("communications") view=pages::client::CommunicationsTab/>
+                        <Route path=path!("feedback") view=pages::client::FeedbackTab/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

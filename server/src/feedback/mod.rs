@@ -7,5 +7,7 @@ mod model;
 mod service;
 mod sql;
 
-pub use model::{Feedback, FeedbackAverages, FeedbackScores, FeedbackTrend, NewFeedback};
+pub use model::{
+    Feedback, FeedbackAverages, FeedbackScores, FeedbackTrend, NewFeedback, SubmitFeedbackInput,
+};
 pub use service::{averages, finalize, list, submit, trends};

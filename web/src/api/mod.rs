@@ -118,7 +118,9 @@ where
         .send()
         .await
         .map_err(ApiError::network)?;
-    let parsed: graphql_client::Response<Q::ResponseData> =
+    // Errors first: a refused field can leave `data` partial, so it is read only when
+    // there are none.
+    let parsed: graphql_client::Response<serde_json::Value> =
         response.json().await.map_err(ApiError::network)?;
     if let Some(error) = parsed.errors.as_ref().and_then(|e| e.first()) {
         let error = ApiError::from_graphql(error);
@@ -127,7 +129,8 @@ where
         }
         return Err(error);
     }
-    parsed
+    let data = parsed
         .data
-        .ok_or_else(|| ApiError::network("empty response"))
+        .ok_or_else(|| ApiError::network("empty response"))?;
+    serde_json::from_value(data).map_err(ApiError::network)
 }

@@ -4,7 +4,7 @@
 
 #![allow(missing_docs, clippy::all)]
 
-pub use clientele_core::{ClientStatus, CommunicationType, JobStatus, Role};
+pub use clientele_core::{ClientStatus, CommunicationType, JobStatus, ReportStatus, Role};
 use graphql_client::GraphQLQuery;
 
 /// `DateTime` scalar: RFC 3339 text.
@@ -23,7 +23,7 @@ macro_rules! operations {
                 schema_path = "../schema.graphql",
                 query_path = $file,
                 response_derives = "Debug, Clone, PartialEq",
-                extern_enums("Role", "ClientStatus", "CommunicationType", "JobStatus")
+                extern_enums("Role", "ClientStatus", "CommunicationType", "JobStatus", "ReportStatus")
             )]
             pub struct $op;
         )+
@@ -39,4 +39,8 @@ operations!("graphql/clients.graphql":
 operations!("graphql/communications.graphql":
     ClientCommunications, LogCommunication, MarkCommunicationImportant, CompleteFollowUp,
     AttachmentLink, UploadAttachment, ClientJobChoices,
+);
+operations!("graphql/feedback.graphql":
+    ClientFeedbackTab, SubmitFeedback, FinalizeFeedback, ClientReportList, GenerateReport,
+    ReportProgress, ReportLink,
 );

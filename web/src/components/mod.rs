@@ -1,10 +1,13 @@
 //! Widgets several pages share.
 
+pub mod charts;
 mod logo;
 mod profile_form;
+mod rating_slider;
 
 pub use logo::{LogoPicker, upload_logo};
 pub use profile_form::{ProfileDraft, ProfileForm, ProfileValues, filled};
+pub use rating_slider::RatingSlider;
 
 use clientele_core::ClientStatus;
 use leptos::prelude::*;

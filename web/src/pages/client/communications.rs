@@ -525,7 +525,7 @@ fn LogDialog(on_close: Callback<bool>) -> impl IntoView {
     let state = expect_context::<ClientPageState>();
     let kind = RwSignal::new(CommunicationType::Call);
     let subject = RwSignal::new(String::new());
-    let when = RwSignal::new(local_now());
+    let when = RwSignal::new(crate::clock::local_now());
     let notes = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<String>::new());
     let guests = RwSignal::new(Vec::<Guest>::new());
@@ -747,19 +747,6 @@ fn LogDialog(on_close: Callback<bool>) -> impl IntoView {
             </form>
         </div>
     }
-}
-
-/// Now as a `datetime-local` value (the browser's time zone).
-fn local_now() -> String {
-    let now = js_sys::Date::new_0();
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}",
-        now.get_full_year(),
-        now.get_month() + 1,
-        now.get_date(),
-        now.get_hours(),
-        now.get_minutes()
-    )
 }
 
 /// A `datetime-local` value (the browser's time zone) as RFC 3339 UTC.

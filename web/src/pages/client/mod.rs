@@ -1,7 +1,8 @@
 //! A client's page: the header card, Edit, and (for admins) Deactivate with a reason and
 //! Reactivate; then its tabs, each at its own address so it can be linked and reloaded:
-//! Overview (`/clients/:id`, the full record and contacts) and Communications
-//! (`/clients/:id/communications`).
+//! Overview (`/clients/:id`, the full record and contacts), Communications
+//! (`/clients/:id/communications`) and, for managers and admins, Feedback
+//! (`/clients/:id/feedback`).
 
 use std::collections::BTreeMap;
 
@@ -15,9 +16,11 @@ use leptos_router::{
 
 mod communications;
 mod contacts;
+mod feedback;
 
 pub use communications::CommunicationsTab;
 use contacts::ContactsPanel;
+pub use feedback::FeedbackTab;
 
 use crate::{
     api::{
@@ -121,6 +124,9 @@ pub fn ClientPage() -> impl IntoView {
         <nav class="tabs" aria-label="Client sections">
             <A href=move || format!("/clients/{}", id.get()) exact=true>"Overview"</A>
             <A href=move || format!("/clients/{}/communications", id.get())>"Communications"</A>
+            <Show when=move || session.may(Permission::ManageFeedback)>
+                <A href=move || format!("/clients/{}/feedback", id.get())>"Feedback"</A>
+            </Show>
         </nav>
         <section class="tab-panel">
             <Outlet/>
