@@ -96,6 +96,56 @@ impl Rating {
     }
 }
 
+/// What a feedback rates, in the order the form, the tables, the charts and the reports
+/// show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Criterion {
+    /// How quickly we answered.
+    Responsiveness,
+    /// How well we kept them informed.
+    Communication,
+    /// How well we understood their requirements.
+    RequirementsClarity,
+    /// How fast decisions were made.
+    DecisionSpeed,
+    /// Overall satisfaction.
+    OverallSatisfaction,
+}
+
+impl Criterion {
+    /// Every criterion, in order.
+    pub const ALL: [Self; 5] = [
+        Self::Responsiveness,
+        Self::Communication,
+        Self::RequirementsClarity,
+        Self::DecisionSpeed,
+        Self::OverallSatisfaction,
+    ];
+
+    /// Its name, as people read it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Responsiveness => "Responsiveness",
+            Self::Communication => "Communication",
+            Self::RequirementsClarity => "Requirements clarity",
+            Self::DecisionSpeed => "Decision speed",
+            Self::OverallSatisfaction => "Overall satisfaction",
+        }
+    }
+
+    /// Its GraphQL field (and input field) name, which also names it in
+    /// `extensions.fields`.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::Responsiveness => "responsiveness",
+            Self::Communication => "communication",
+            Self::RequirementsClarity => "requirementsClarity",
+            Self::DecisionSpeed => "decisionSpeed",
+            Self::OverallSatisfaction => "overallSatisfaction",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,7 +27,7 @@ pub mod values;
 pub use client::{ClientCode, ClientProfile, ClientStatus, ProfileFields};
 pub use communication::{CommunicationType, JobStatus, ReportStatus};
 pub use contact::{ContactFields, NewContact};
-pub use feedback::{FeedbackPeriod, Rating};
+pub use feedback::{Criterion, FeedbackPeriod, Rating};
 pub use field_errors::FieldErrors;
 pub use roles::{Permission, Role};
 pub use values::{Email, Phone, Website, optional_text, required_text};

@@ -2,7 +2,7 @@
 
 use async_graphql::{InputObject, SimpleObject};
 use chrono::{DateTime, Utc};
-use clientele_core::{FeedbackPeriod, FieldErrors, Rating, optional_text};
+use clientele_core::{Criterion, FeedbackPeriod, FieldErrors, Rating, optional_text};
 use uuid::Uuid;
 
 use crate::graphql::scalars::Date;
@@ -83,15 +83,6 @@ pub struct NewFeedback {
     pub written_feedback: Option<String>,
 }
 
-/// The ratings' field names, in `NewFeedback::ratings` order.
-pub const RATING_FIELDS: [&str; 5] = [
-    "responsiveness",
-    "communication",
-    "requirementsClarity",
-    "decisionSpeed",
-    "overallSatisfaction",
-];
-
 impl NewFeedback {
     /// Checks the whole input; `today` bounds the feedback date.
     pub fn parse(input: &SubmitFeedbackInput, today: Date) -> Result<Self, FieldErrors> {
@@ -114,7 +105,7 @@ impl NewFeedback {
         ];
         let ratings: Vec<Option<Rating>> = values
             .iter()
-            .zip(RATING_FIELDS)
+            .zip(Criterion::ALL.map(Criterion::field))
             .map(|(value, field)| match value {
                 None => {
                     errors.add(field, "is required");
@@ -152,6 +143,19 @@ pub struct FeedbackScores {
     pub decision_speed: Option<f64>,
     /// Overall satisfaction.
     pub overall_satisfaction: Option<f64>,
+}
+
+impl FeedbackScores {
+    /// The score of one criterion.
+    pub fn of(&self, criterion: Criterion) -> Option<f64> {
+        match criterion {
+            Criterion::Responsiveness => self.responsiveness,
+            Criterion::Communication => self.communication,
+            Criterion::RequirementsClarity => self.requirements_clarity,
+            Criterion::DecisionSpeed => self.decision_speed,
+            Criterion::OverallSatisfaction => self.overall_satisfaction,
+        }
+    }
 }
 
 /// A client's average ratings over a date range.

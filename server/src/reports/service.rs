@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::Context as _;
+use clientele_core::Criterion;
 use sqlx::{PgConnection, PgExecutor, PgPool};
 use uuid::Uuid;
 
@@ -30,22 +31,6 @@ pub const IMPORTANT_SHOWN: i64 = 25;
 
 /// The performance report's template, compiled into the binary.
 const TEMPLATE: &str = include_str!("../../templates/performance_report.typ");
-
-/// Reads one criterion's score.
-type Score = fn(&FeedbackScores) -> Option<f64>;
-
-/// The criteria in the order a report shows them: key, name, and the score of each.
-const CRITERIA: [(&str, &str, Score); 5] = [
-    ("responsiveness", "Responsiveness", |s| s.responsiveness),
-    ("communication", "Communication", |s| s.communication),
-    ("requirements_clarity", "Requirements clarity", |s| {
-        s.requirements_clarity
-    }),
-    ("decision_speed", "Decision speed", |s| s.decision_speed),
-    ("overall_satisfaction", "Overall satisfaction", |s| {
-        s.overall_satisfaction
-    }),
-];
 
 fn day(date: chrono::NaiveDate) -> String {
     date.format("%-d %b %Y").to_string()
@@ -107,12 +92,14 @@ async fn gather_in(
         averages: CountPart {
             count: averages.count,
         },
-        criteria: CRITERIA
+        criteria: Criterion::ALL
             .iter()
-            .map(|&(key, name, score)| CriterionPart {
-                key,
-                name,
-                average: score(&averages.averages)
+            .map(|&criterion| CriterionPart {
+                key: criterion.field(),
+                name: criterion.name(),
+                average: averages
+                    .averages
+                    .of(criterion)
                     .map_or_else(|| "—".to_owned(), |a| format!("{a:.2}")),
             })
             .collect(),
@@ -128,9 +115,9 @@ async fn gather_in(
                 };
                 TrendPart {
                     period: p.period,
-                    values: CRITERIA
+                    values: Criterion::ALL
                         .iter()
-                        .map(|&(key, _, score)| (key, score(&scores)))
+                        .map(|&criterion| (criterion.field(), scores.of(criterion)))
                         .collect::<BTreeMap<_, _>>(),
                 }
             })
@@ -209,6 +196,28 @@ pub async fn produce(
     Ok((file, object))
 }
 
+/// A report record asked for by `viewer`: ready with its file, or pending without one.
+fn new_report(
+    viewer: Viewer,
+    client_id: Uuid,
+    range: ReportRange,
+    file_id: Option<Uuid>,
+) -> sql::NewReport {
+    sql::NewReport {
+        id: Uuid::new_v4(),
+        client_id,
+        date_from: range.from(),
+        date_to: range.to(),
+        status: if file_id.is_some() {
+            ReportStatus::Ready
+        } else {
+            ReportStatus::Pending
+        },
+        requested_by: viewer.user_id,
+        file_id,
+    }
+}
+
 /// Records a report rendered at once, with its file, in the caller's transaction.
 pub async fn record_ready(
     db: &mut PgConnection,
@@ -218,19 +227,8 @@ pub async fn record_ready(
     file: &StoredFile,
 ) -> ApiResult<Report> {
     crate::uploads::record_file(db, file).await?;
-    Ok(sql::insert(
-        db,
-        &sql::NewReport {
-            id: Uuid::new_v4(),
-            client_id,
-            date_from: range.from(),
-            date_to: range.to(),
-            status: ReportStatus::Ready,
-            requested_by: viewer.user_id,
-            file_id: Some(file.id),
-        },
-    )
-    .await?)
+    let ready = new_report(viewer, client_id, range, Some(file.id));
+    Ok(sql::insert(db, &ready).await?)
 }
 
 /// Records a report to be rendered by the background queue, and queues it, in the caller's
@@ -244,19 +242,7 @@ pub async fn request(
     sql::cover(&mut *db, client_id)
         .await?
         .ok_or(AppError::NotFound("client"))?;
-    let report = sql::insert(
-        db,
-        &sql::NewReport {
-            id: Uuid::new_v4(),
-            client_id,
-            date_from: range.from(),
-            date_to: range.to(),
-            status: ReportStatus::Pending,
-            requested_by: viewer.user_id,
-            file_id: None,
-        },
-    )
-    .await?;
+    let report = sql::insert(db, &new_report(viewer, client_id, range, None)).await?;
     crate::tasks::enqueue(
         db,
         &super::RenderReport {

@@ -14,7 +14,7 @@ fn spoken(value: u8) -> String {
 #[component]
 pub fn RatingSlider(
     /// Element id, also the label's `for`.
-    id: &'static str,
+    id: String,
     /// The criterion.
     label: &'static str,
     /// The rating, two-way bound.
@@ -26,9 +26,9 @@ pub fn RatingSlider(
     let error_id = format!("{id}-error");
     view! {
         <div class="field rating" class:field-invalid=move || error.get().is_some()>
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
             <div class="rating-row">
-                <input id=id type="range" min="1" max="5" step="1"
+                <input id=id.clone() type="range" min="1" max="5" step="1"
                     prop:value=move || value.get().to_string()
                     aria-valuetext=move || spoken(value.get())
                     aria-describedby=error_id.clone()

@@ -4,10 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use clientele_core::{FeedbackPeriod, optional_text};
+use clientele_core::{Criterion, FeedbackPeriod, optional_text};
 use leptos::{prelude::*, task::spawn_local};
 
-use super::CRITERIA;
 use crate::{
     api::{
         self, ApiError,
@@ -52,15 +51,6 @@ impl Draft {
         self.written.set(String::new());
     }
 }
-
-/// The ids of the sliders, in the order of `CRITERIA`.
-const SLIDER_IDS: [&str; 5] = [
-    "rating-responsiveness",
-    "rating-communication",
-    "rating-requirements-clarity",
-    "rating-decision-speed",
-    "rating-overall-satisfaction",
-];
 
 /// The form.
 #[component]
@@ -153,8 +143,9 @@ pub fn FeedbackForm(draft: Draft, refresh: Callback<()>) -> impl IntoView {
             </div>
             <fieldset class="ratings">
                 <legend>"Ratings (1 Poor … 5 Excellent)"</legend>
-                {CRITERIA.iter().zip(SLIDER_IDS).zip(draft.ratings).map(|((&(key, name, _), id), value)| view! {
-                    <RatingSlider id=id label=name value=value error=error_of(key)/>
+                {Criterion::ALL.iter().zip(draft.ratings).map(|(&criterion, value)| view! {
+                    <RatingSlider id=format!("rating-{}", criterion.field()) label=criterion.name()
+                        value=value error=error_of(criterion.field())/>
                 }).collect_view()}
             </fieldset>
             <div class="field" class:field-invalid=move || error_of("writtenFeedback").get().is_some()>

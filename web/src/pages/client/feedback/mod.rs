@@ -6,6 +6,7 @@ mod form;
 mod history;
 mod reports;
 
+use clientele_core::Criterion;
 use leptos::prelude::*;
 
 use super::ClientPageState;
@@ -24,21 +25,16 @@ use reports::ReportPanel;
 type Scores = client_feedback_tab::Scores;
 type Trend = client_feedback_tab::ClientFeedbackTabClientFeedbackTrends;
 
-/// Reads one criterion's score.
-type Score = fn(&Scores) -> Option<f64>;
-
-/// The criteria in the order the tab shows them: their form key, name and score.
-const CRITERIA: [(&str, &str, Score); 5] = [
-    ("responsiveness", "Responsiveness", |s| s.responsiveness),
-    ("communication", "Communication", |s| s.communication),
-    ("requirementsClarity", "Requirements clarity", |s| {
-        s.requirements_clarity
-    }),
-    ("decisionSpeed", "Decision speed", |s| s.decision_speed),
-    ("overallSatisfaction", "Overall satisfaction", |s| {
-        s.overall_satisfaction
-    }),
-];
+/// The score of one criterion.
+fn score(scores: &Scores, criterion: Criterion) -> Option<f64> {
+    match criterion {
+        Criterion::Responsiveness => scores.responsiveness,
+        Criterion::Communication => scores.communication,
+        Criterion::RequirementsClarity => scores.requirements_clarity,
+        Criterion::DecisionSpeed => scores.decision_speed,
+        Criterion::OverallSatisfaction => scores.overall_satisfaction,
+    }
+}
 
 const PAGE_SIZE: i64 = 10;
 
@@ -99,12 +95,12 @@ fn Averages(count: i64, averages: Scores, trends: Vec<Trend>) -> impl IntoView {
         <h2>"Averages"</h2>
         <p class="hint">{format!("Over all {count} feedback{}", if count == 1 { "" } else { "s" })}</p>
         <ul class="stat-cards">
-            {CRITERIA.iter().map(|&(_, name, score)| {
-                let average = score(&averages);
-                let change = latest.as_ref().and_then(|t| score(&t.change).map(|c| (t.period.clone(), c)));
+            {Criterion::ALL.iter().map(|&criterion| {
+                let average = score(&averages, criterion);
+                let change = latest.as_ref().and_then(|t| score(&t.change, criterion).map(|c| (t.period.clone(), c)));
                 view! {
                     <li class="card stat">
-                        <p class="stat-name">{name}</p>
+                        <p class="stat-name">{criterion.name()}</p>
                         <p class="stat-value">
                             {average.map_or_else(|| "—".to_owned(), |a| format!("{a:.2}"))}
                             <span class="stat-scale">" / 5"</span>
@@ -144,9 +140,9 @@ fn Trends(trends: Vec<Trend>) -> impl IntoView {
     view! {
         <h2>"Trend by period"</h2>
         <div class="charts">
-            {CRITERIA.iter().map(|&(key, name, score)| {
-                let points = trends.iter().map(|t| (t.period.clone(), score(&t.averages))).collect();
-                view! { <TrendChart id=format!("trend-{key}") title=name points=points/> }
+            {Criterion::ALL.iter().map(|&criterion| {
+                let points = trends.iter().map(|t| (t.period.clone(), score(&t.averages, criterion))).collect();
+                view! { <TrendChart id=format!("trend-{}", criterion.field()) title=criterion.name() points=points/> }
             }).collect_view()}
         </div>
         <details class="chart-table">
@@ -156,7 +152,7 @@ fn Trends(trends: Vec<Trend>) -> impl IntoView {
                     <thead>
                         <tr>
                             <th scope="col">"Period"</th>
-                            {CRITERIA.iter().map(|&(_, name, _)| view! { <th scope="col">{name}</th> }).collect_view()}
+                            {Criterion::ALL.iter().map(|c| view! { <th scope="col">{c.name()}</th> }).collect_view()}
                             <th scope="col">"Feedbacks"</th>
                         </tr>
                     </thead>
@@ -164,8 +160,8 @@ fn Trends(trends: Vec<Trend>) -> impl IntoView {
                         {trends.iter().map(|t| view! {
                             <tr>
                                 <th scope="row">{t.period.clone()}</th>
-                                {CRITERIA.iter().map(|&(_, _, score)| view! {
-                                    <td>{score(&t.averages).map_or_else(|| "—".to_owned(), |v| format!("{v:.2}"))}</td>
+                                {Criterion::ALL.iter().map(|&c| view! {
+                                    <td>{score(&t.averages, c).map_or_else(|| "—".to_owned(), |v| format!("{v:.2}"))}</td>
                                 }).collect_view()}
                                 <td>{t.count}</td>
                             </tr>
