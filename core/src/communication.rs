@@ -1,5 +1,5 @@
 //! How staff were in touch with a client, as the log and its filters name it; the jobs a
-//! client hires for; and the reports made of it.
+//! client hires for and the stages of their candidates; and the reports made of it.
 
 /// The kind of a logged communication.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -80,6 +80,54 @@ text_enum!(JobStatus {
     Filled => "filled",
     Closed => "closed",
 });
+
+/// Where a candidate's application stands: the pipeline, in order, then rejected.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ApplicationStage {
+    /// Applied, not yet looked at.
+    Applied,
+    /// Passed the first screening.
+    Screened,
+    /// On the shortlist sent to the client.
+    Shortlisted,
+    /// Interviewed by the client.
+    Interviewed,
+    /// Made an offer.
+    Offered,
+    /// Hired.
+    Hired,
+    /// Not taken further.
+    Rejected,
+}
+
+text_enum!(ApplicationStage {
+    Applied => "applied",
+    Screened => "screened",
+    Shortlisted => "shortlisted",
+    Interviewed => "interviewed",
+    Offered => "offered",
+    Hired => "hired",
+    Rejected => "rejected",
+});
+
+impl ApplicationStage {
+    /// The stage as people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Applied => "Applied",
+            Self::Screened => "Screened",
+            Self::Shortlisted => "Shortlisted",
+            Self::Interviewed => "Interviewed",
+            Self::Offered => "Offered",
+            Self::Hired => "Hired",
+            Self::Rejected => "Rejected",
+        }
+    }
+}
 
 /// Where a rendered report stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

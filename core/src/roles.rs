@@ -42,6 +42,12 @@ pub enum Permission {
     FinalizeFeedback,
     /// Link and unlink jobs.
     LinkJobs,
+    /// Create and change jobs of the host system.
+    ManageJobs,
+    /// Add candidates, apply them to jobs and move them through the pipeline.
+    ManagePipeline,
+    /// Run background work by hand and see the queue (analytics aggregation).
+    OperateQueue,
     /// Bulk operations on clients.
     BulkOperations,
     /// Add staff accounts.
@@ -54,11 +60,14 @@ impl Permission {
         use Role::{Admin, Manager, Recruiter};
         match self {
             Self::Read => true,
-            Self::ManageClients | Self::ManageFeedback | Self::LinkJobs => {
+            Self::ManageClients | Self::ManageFeedback | Self::LinkJobs | Self::ManageJobs => {
                 matches!(role, Admin | Manager)
             }
-            Self::DeactivateClients | Self::BulkOperations | Self::ManageUsers => role == Admin,
-            Self::LogCommunications | Self::DownloadAttachments => {
+            Self::DeactivateClients
+            | Self::BulkOperations
+            | Self::ManageUsers
+            | Self::OperateQueue => role == Admin,
+            Self::LogCommunications | Self::DownloadAttachments | Self::ManagePipeline => {
                 matches!(role, Admin | Manager | Recruiter)
             }
             Self::FinalizeFeedback => role == Manager,
@@ -80,7 +89,7 @@ mod tests {
 
     #[test]
     fn the_matrix_matches_the_design() {
-        let table: [(Permission, [bool; 4]); 10] = [
+        let table: [(Permission, [bool; 4]); 13] = [
             // admin, manager, recruiter, analyst
             (Read, [true, true, true, true]),
             (ManageClients, [true, true, false, false]),
@@ -90,6 +99,9 @@ mod tests {
             (ManageFeedback, [true, true, false, false]),
             (FinalizeFeedback, [false, true, false, false]),
             (LinkJobs, [true, true, false, false]),
+            (ManageJobs, [true, true, false, false]),
+            (ManagePipeline, [true, true, true, false]),
+            (OperateQueue, [true, false, false, false]),
             (BulkOperations, [true, false, false, false]),
             (ManageUsers, [true, false, false, false]),
         ];

@@ -66,6 +66,9 @@ pub struct Config {
     /// scanned and refused when infected, or when clamd cannot be reached. Unset, uploads
     /// are checked by type and size only and say `NOT_SCANNED`.
     pub clamav_addr: Option<String>,
+    /// The agency's time zone (`CLIENTELE_TIME_ZONE`, an IANA name, default `UTC`): the
+    /// nightly aggregation runs at its midnight and counts its days.
+    pub time_zone: chrono_tz::Tz,
     /// Background workers in this server (`CLIENTELE_TASK_WORKERS`, default 2; 0 runs none,
     /// for a replica that only answers requests).
     pub task_workers: usize,
@@ -118,6 +121,7 @@ impl Config {
             logo_max_bytes: parse_or(&var, "LOGO_MAX_BYTES", 2 * 1024 * 1024)?,
             clamav_addr: var("CLAMAV_ADDR"),
             task_workers: parse_or(&var, "TASK_WORKERS", 2)?,
+            time_zone: parse_or(&var, "TIME_ZONE", chrono_tz::Tz::UTC)?,
         })
     }
 

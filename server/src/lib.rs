@@ -3,10 +3,14 @@
 //! `app` builds the whole HTTP application from an [`AppState`]; `serve` runs it until a
 //! shutdown signal. Modules, one line each:
 
+/// Client dashboards and analytics, and the nightly aggregation behind them.
+pub mod analytics;
 /// The audit trail of sensitive changes.
 pub mod audit;
 /// Who may do what: JWT sessions, password hashes, roles and the resolver guard.
 pub mod auth;
+/// Candidates and their applications: the pipeline of the host system's jobs.
+pub mod candidates;
 /// Client companies: codes, duplicates, the list, deactivation.
 pub mod clients;
 /// Calls, emails, meetings and notes with clients, and their follow-ups.
@@ -29,7 +33,7 @@ pub mod feedback;
 pub mod graphql;
 /// HTTP routes: GraphQL, GraphiQL, health, readiness and the web app.
 pub mod http;
-/// Jobs of the host system, as client management reads them.
+/// Jobs of the host system: created, moved through their statuses, linked to clients.
 pub mod jobs;
 /// Clients' performance reports: gathered in SQL, rendered as PDFs with typst, stored.
 pub mod reports;
@@ -125,11 +129,16 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {addr}"))?;
     let workers = tasks::spawn_workers(tasks::TaskContext::from(&state), state.config.task_workers);
+    let schedule = (state.config.task_workers > 0)
+        .then(|| analytics::spawn_schedule(state.pool.clone(), state.config.time_zone));
     tracing::info!(%addr, "Clientele listening on http://{addr}");
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving HTTP")?;
+    if let Some(schedule) = schedule {
+        schedule.abort();
+    }
     workers.stop().await;
     tracing::info!("shut down cleanly");
     Ok(())

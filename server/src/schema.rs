@@ -11,7 +11,9 @@ use async_graphql::{
 use sqlx::PgPool;
 
 use crate::{
+    analytics::graphql::AnalyticsMutation,
     auth::{JwtKeys, Viewer},
+    candidates::graphql::{CandidatesMutation, CandidatesQuery},
     clients::graphql::{ClientsMutation, ClientsQuery},
     communications::graphql::{
         CommunicationsMutation, CommunicationsQuery, CommunicationsSubscription,
@@ -21,15 +23,25 @@ use crate::{
     events::Events,
     feedback::graphql::FeedbackMutation,
     graphql::{ApiContext, loaders::PgLoader},
+    jobs::graphql::{JobsMutation, JobsQuery},
     reports::graphql::{ReportsMutation, ReportsQuery},
     storage::Storage,
+    tasks::graphql::{TasksMutation, TasksQuery},
     telemetry,
     users::graphql::{UsersMutation, UsersQuery},
 };
 
 /// Every query root, merged.
 #[derive(MergedObject, Default)]
-pub struct Query(UsersQuery, ClientsQuery, CommunicationsQuery, ReportsQuery);
+pub struct Query(
+    UsersQuery,
+    ClientsQuery,
+    CommunicationsQuery,
+    ReportsQuery,
+    JobsQuery,
+    CandidatesQuery,
+    TasksQuery,
+);
 
 /// Every mutation root, merged.
 #[derive(MergedObject, Default)]
@@ -40,6 +52,10 @@ pub struct Mutation(
     CommunicationsMutation,
     FeedbackMutation,
     ReportsMutation,
+    JobsMutation,
+    CandidatesMutation,
+    AnalyticsMutation,
+    TasksMutation,
 );
 
 /// Every subscription root, merged.

@@ -549,6 +549,8 @@ async fn a_client_lists_its_own_and_linked_jobs_for_the_job_reference(pool: PgPo
             client,
             Some(crate::helpers::client_jobs::ClientJobFilter {
                 status: Some(vec![clientele_core::JobStatus::Open]),
+                date_from: None,
+                date_to: None,
             }),
         )
         .await

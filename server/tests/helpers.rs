@@ -377,7 +377,7 @@ mod ops {
 
     use super::{Caller, Outcome, TestApp};
     pub use clientele::auth::Role;
-    pub use clientele_core::{ClientStatus, CommunicationType, JobStatus};
+    pub use clientele_core::{ApplicationStage, ClientStatus, CommunicationType, JobStatus};
 
     /// `DateTime` scalar.
     pub type DateTime = chrono::DateTime<chrono::Utc>;
@@ -392,13 +392,19 @@ mod ops {
         ($op:ident, $derives:tt) => {
             #[derive(GraphQLQuery)]
             #[graphql(
-                            schema_path = "../schema.graphql",
-                            query_path = "tests/graphql/operations.graphql",
-                            response_derives = "Debug, Clone, PartialEq",
-                            variables_derives = $derives,
-                            extern_enums("Role", "ClientStatus", "CommunicationType", "JobStatus"),
-                            skip_serializing_none
-                        )]
+                                                    schema_path = "../schema.graphql",
+                                                    query_path = "tests/graphql/operations.graphql",
+                                                    response_derives = "Debug, Clone, PartialEq",
+                                                    variables_derives = $derives,
+                                                    extern_enums(
+                                                        "Role",
+                                                        "ClientStatus",
+                                                        "CommunicationType",
+                                                        "JobStatus",
+                                                        "ApplicationStage"
+                                                    ),
+                                                    skip_serializing_none
+                                                )]
             pub struct $op;
         };
         ($op:ident) => {
@@ -459,6 +465,24 @@ mod ops {
         GeneratePerformanceReport / generate_performance_report => fn generate_performance_report(client_id: String, date_from: Date, date_to: Date, in_background: bool) -> generate_performance_report::ReportParts = generate_performance_report;
         Report / report => fn report(id: String) -> report::ReportParts = report;
         ClientReports / client_reports => fn client_reports(id: String) -> client_reports::ClientReportsClient = client;
+        ClientJobAnalytics / client_job_analytics => fn client_job_analytics(id: String, job_id: String) -> client_job_analytics::ClientJobAnalyticsClient = client;
+        CreateJob / create_job ["Debug, Clone"] => fn create_job(input: create_job::CreateJobInput) -> create_job::CreateJobCreateJob = create_job;
+        UpdateJob / update_job => fn update_job(id: String, input: update_job::UpdateJobInput) -> update_job::UpdateJobUpdateJob = update_job;
+        SetJobStatus / set_job_status ["Debug, Clone"] => fn set_job_status(id: String, status: JobStatus) -> set_job_status::SetJobStatusSetJobStatus = set_job_status;
+        Jobs / jobs => fn jobs(filter: Option<jobs::JobFilter>, page: i64, limit: i64) -> jobs::JobsJobs = jobs;
+        Job / job => fn job(id: String) -> job::JobJob = job;
+        CreateCandidate / create_candidate => fn create_candidate(input: create_candidate::CreateCandidateInput) -> create_candidate::CreateCandidateCreateCandidate = create_candidate;
+        Candidates / candidates => fn candidates(search: Option<String>) -> candidates::CandidatesCandidates = candidates;
+        ApplyCandidate / apply_candidate => fn apply_candidate(candidate_id: String, job_id: String) -> apply_candidate::ApplyCandidateApplyCandidate = apply_candidate;
+        MoveApplication / move_application ["Debug, Clone"] => fn move_application(id: String, stage: ApplicationStage) -> move_application::MoveApplicationMoveApplication = move_application;
+        LinkJob / link_job => fn link_job(client_id: String, job_id: String) -> link_job::LinkJobLinkJob = link_job;
+        LinkJobs / link_jobs => fn link_jobs(client_id: String, job_ids: Vec<String>) -> Vec<link_jobs::LinkJobsLinkJobs> = link_jobs;
+        Dashboard / dashboard => fn dashboard(id: String, days: i64, limit: i64) -> dashboard::DashboardClient = client;
+        ClientAnalytics / client_analytics ["Debug, Clone"] => fn client_analytics(id: String, from: Date, to: Date, granularity: client_analytics::Granularity) -> client_analytics::ClientAnalyticsClient = client;
+        RunAnalyticsAggregation / run_analytics_aggregation => fn run_analytics_aggregation(date: Date) -> run_analytics_aggregation::RunAnalyticsAggregationRunAnalyticsAggregation = run_analytics_aggregation;
+        BackgroundJobs / background_jobs ["Debug, Clone"] => fn background_jobs(state: background_jobs::QueueState) -> background_jobs::BackgroundJobsBackgroundJobs = background_jobs;
+        RetryBackgroundJob / retry_background_job => fn retry_background_job(id: String) -> bool = retry_background_job;
+        UnlinkJob / unlink_job => fn unlink_job(client_id: String, job_id: String) -> unlink_job::UnlinkJobUnlinkJob = unlink_job;
     }
 
     operation!(UploadAttachment);

@@ -2,6 +2,7 @@
 //! a fresh database per test.
 
 mod agreement;
+mod analytics;
 mod attachments;
 mod auth;
 mod clients;
@@ -10,6 +11,7 @@ mod contacts;
 mod demo;
 mod feedback;
 mod helpers;
+mod jobs;
 mod permissions;
 mod platform;
 mod reports;

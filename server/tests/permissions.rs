@@ -85,7 +85,8 @@ async fn client_with_contacts(app: &TestApp, n: usize) -> (String, String) {
     (id, second)
 }
 
-fn feedback_input() -> crate::helpers::submit_feedback::SubmitFeedbackInput {
+/// A feedback for 2026-Q1, fours throughout.
+pub fn feedback_input() -> crate::helpers::submit_feedback::SubmitFeedbackInput {
     crate::helpers::submit_feedback::SubmitFeedbackInput {
         period: "2026-Q1".into(),
         feedback_date: None,
@@ -341,6 +342,144 @@ async fn attempt(
                 app.finalize_feedback(caller, feedback).await.map(drop),
             )
         }
+        "jobs" => (
+            Needs(Permission::Read),
+            app.jobs(caller, None, 1, 5).await.map(drop),
+        ),
+        "job" => {
+            let job = fixture_job(app, n).await;
+            (
+                Needs(Permission::Read),
+                app.job(caller, job).await.map(drop),
+            )
+        }
+        "createJob" => (
+            Needs(Permission::ManageJobs),
+            app.create_job(
+                caller,
+                crate::helpers::create_job::CreateJobInput {
+                    title: format!("Job {n}"),
+                    status: crate::helpers::JobStatus::Draft,
+                    client_id: Some(id),
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "updateJob" => {
+            let job = fixture_job(app, n).await;
+            let input = crate::helpers::update_job::UpdateJobInput {
+                title: Some(format!("Renamed {n}")),
+                client_id: None,
+            };
+            (
+                Needs(Permission::ManageJobs),
+                app.update_job(caller, job, input).await.map(drop),
+            )
+        }
+        "setJobStatus" => {
+            let job = fixture_job(app, n).await;
+            (
+                Needs(Permission::ManageJobs),
+                app.set_job_status(caller, job, crate::helpers::JobStatus::OnHold)
+                    .await
+                    .map(drop),
+            )
+        }
+        "linkJob" => {
+            let job = fixture_job(app, n).await;
+            (
+                Needs(Permission::LinkJobs),
+                app.link_job(caller, id, job).await.map(drop),
+            )
+        }
+        "linkJobs" => {
+            let job = fixture_job(app, n).await;
+            (
+                Needs(Permission::LinkJobs),
+                app.link_jobs(caller, id, vec![job]).await.map(drop),
+            )
+        }
+        "unlinkJob" => {
+            let job = fixture_job(app, n).await;
+            app.link_job(Role::Admin, id.clone(), job.clone())
+                .await
+                .expect("a link to end");
+            (
+                Needs(Permission::LinkJobs),
+                app.unlink_job(caller, id, job).await.map(drop),
+            )
+        }
+        "candidates" => (
+            Needs(Permission::Read),
+            app.candidates(caller, None).await.map(drop),
+        ),
+        "createCandidate" => (
+            Needs(Permission::ManagePipeline),
+            app.create_candidate(
+                caller,
+                crate::helpers::create_candidate::CreateCandidateInput {
+                    full_name: format!("Candidate {n}"),
+                    email: None,
+                    client_id: None,
+                },
+            )
+            .await
+            .map(drop),
+        ),
+        "applyCandidate" => {
+            let job = fixture_job(app, n).await;
+            let candidate = fixture_candidate(app, n).await;
+            (
+                Needs(Permission::ManagePipeline),
+                app.apply_candidate(caller, candidate, job).await.map(drop),
+            )
+        }
+        "moveApplication" => {
+            let job = fixture_job(app, n).await;
+            let candidate = fixture_candidate(app, n).await;
+            let application = app
+                .apply_candidate(Role::Admin, candidate, job)
+                .await
+                .expect("an application to move")
+                .id;
+            (
+                Needs(Permission::ManagePipeline),
+                app.move_application(
+                    caller,
+                    application,
+                    crate::helpers::ApplicationStage::Screened,
+                )
+                .await
+                .map(drop),
+            )
+        }
+        "runAnalyticsAggregation" => (
+            Needs(Permission::OperateQueue),
+            app.run_analytics_aggregation(caller, quarter_start())
+                .await
+                .map(drop),
+        ),
+        "backgroundJobs" => (
+            Needs(Permission::OperateQueue),
+            app.background_jobs(caller, crate::helpers::background_jobs::QueueState::ALL)
+                .await
+                .map(drop),
+        ),
+        "retryBackgroundJob" => {
+            let parked: uuid::Uuid = sqlx::query_scalar(
+                "insert into background_jobs (job_type, parked_at) values ('aggregate_analytics', now()) returning id",
+            )
+            .fetch_one(&app.pool)
+            .await
+            .expect("a parked task");
+            (
+                Needs(Permission::OperateQueue),
+                app.retry_background_job(caller, parked.to_string())
+                    .await
+                    .map(drop),
+            )
+        }
         "generatePerformanceReport" => (
             Needs(Permission::ManageFeedback),
             app.generate_performance_report(caller, id, quarter_start(), quarter_end(), true)
@@ -361,6 +500,36 @@ async fn attempt(
         _ => return None,
     };
     Some((access, outcome))
+}
+
+/// A fresh job, created by an admin.
+async fn fixture_job(app: &TestApp, n: usize) -> String {
+    app.create_job(
+        Role::Admin,
+        crate::helpers::create_job::CreateJobInput {
+            title: format!("Fixture job {n}"),
+            status: crate::helpers::JobStatus::Open,
+            client_id: None,
+        },
+    )
+    .await
+    .expect("a job")
+    .id
+}
+
+/// A fresh candidate, added by an admin.
+async fn fixture_candidate(app: &TestApp, n: usize) -> String {
+    app.create_candidate(
+        Role::Admin,
+        crate::helpers::create_candidate::CreateCandidateInput {
+            full_name: format!("Fixture candidate {n}"),
+            email: None,
+            client_id: None,
+        },
+    )
+    .await
+    .expect("a candidate")
+    .id
 }
 
 fn quarter_start() -> chrono::NaiveDate {

@@ -41,6 +41,7 @@ async fn migrations_go_up_down_and_up_again(pool: PgPool) {
         "background_jobs",
         "stored_files",
         "reports",
+        "task_schedules",
     ] {
         assert!(
             created.iter().any(|t| t == table),

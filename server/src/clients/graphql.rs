@@ -11,6 +11,7 @@ use super::{
     service,
 };
 use crate::{
+    analytics::{AnalyticsPoint, Dashboard, Granularity, graphql::client_analytics},
     auth::{Allowed, Permission, viewer},
     communications::{
         CommunicationFilter,
@@ -30,7 +31,10 @@ use crate::{
         scalars::{Date, optional_uuid},
         state,
     },
-    jobs::graphql::{ClientJobFilter, JobPage, client_jobs},
+    jobs::{
+        ClientJobFilter, JobAnalytics,
+        graphql::{JobPage, client_job_analytics, client_jobs},
+    },
     reports::graphql::{ReportPage, client_reports},
     storage::StoredObject,
     uploads::{self, StoredFile, UploadKind},
@@ -64,7 +68,7 @@ impl Client {
             .collect())
     }
     /// Jobs the agency recruits for this client (its own, and those linked to it), newest
-    /// first.
+    /// first, each with its pipeline.
     #[graphql(complexity = "PageRequest::complexity(limit, child_complexity)")]
     async fn jobs(
         &self,
@@ -75,6 +79,27 @@ impl Client {
     ) -> ApiResult<JobPage> {
         let page = PageRequest::parse(page, limit)?;
         client_jobs(ctx, self.id, filter, page).await
+    }
+    /// The client's dashboard: headline figures, recent activity, pipeline funnel, job
+    /// statuses.
+    async fn dashboard(&self) -> Dashboard {
+        Dashboard { client_id: self.id }
+    }
+    /// The client's daily figures between two days (both included), by day, ISO week or
+    /// month, as the nightly aggregation wrote them.
+    async fn analytics(
+        &self,
+        ctx: &Context<'_>,
+        date_from: Date,
+        date_to: Date,
+        #[graphql(default_with = "Granularity::Day")] granularity: Granularity,
+    ) -> ApiResult<Vec<AnalyticsPoint>> {
+        client_analytics(ctx, self.id, date_from, date_to, granularity).await
+    }
+    /// One of the client's jobs in figures: candidates now and ever per stage, hires, days
+    /// open, days to hire, quality.
+    async fn job_analytics(&self, ctx: &Context<'_>, job_id: ID) -> ApiResult<JobAnalytics> {
+        client_job_analytics(ctx, self.id, &job_id).await
     }
     /// The client's feedback, newest first (managers and admins).
     #[graphql(

@@ -38,6 +38,18 @@ pub struct ClientById(pub Uuid);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct JobById(pub Uuid);
 
+/// The candidates per stage of one job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PipelineByJob(pub Uuid);
+
+/// A candidate by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CandidateById(pub Uuid);
+
+/// The stage history of one application, oldest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct HistoryByApplication(pub Uuid);
+
 /// A stored file (a logo) by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct StoredFileById(pub Uuid);

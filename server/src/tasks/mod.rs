@@ -5,6 +5,7 @@
 //! `FOR UPDATE SKIP LOCKED`; a task that fails is retried with backoff and parked, not lost,
 //! when it keeps failing. Tests drain the queue with [`run_pending`], never by sleeping.
 
+pub(crate) mod graphql;
 mod sql;
 mod worker;
 
@@ -91,13 +92,31 @@ macro_rules! registered {
     };
 }
 
-registered!(crate::reports::RenderReport);
+registered!(
+    crate::reports::RenderReport,
+    crate::analytics::AggregateAnalytics
+);
 
 /// Queues `task` in the caller's transaction: it runs once that transaction commits.
 pub async fn enqueue<T: Task>(db: &mut PgConnection, task: &T) -> ApiResult<Uuid> {
     let payload = serde_json::to_value(task).context("writing a task's payload")?;
     let id = sql::insert(&mut *db, T::NAME, &payload).await?;
     sql::announce(db, CHANNEL).await?;
+    Ok(id)
+}
+
+/// Queues `task` under a schedule key in the caller's transaction, unless a task with that
+/// key is queued already; its id when queued.
+pub async fn enqueue_scheduled<T: Task>(
+    db: &mut PgConnection,
+    task: &T,
+    key: &str,
+) -> ApiResult<Option<Uuid>> {
+    let payload = serde_json::to_value(task).context("writing a task's payload")?;
+    let id = sql::insert_scheduled(&mut *db, T::NAME, &payload, key).await?;
+    if id.is_some() {
+        sql::announce(db, CHANNEL).await?;
+    }
     Ok(id)
 }
 

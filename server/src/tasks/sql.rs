@@ -29,6 +29,27 @@ pub async fn insert(
     .await
 }
 
+/// Queues a task under a schedule key, unless one with that key is queued; its id.
+pub async fn insert_scheduled(
+    db: impl PgExecutor<'_>,
+    job_type: &str,
+    payload: &serde_json::Value,
+    key: &str,
+) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar!(
+        r#"
+        insert into background_jobs (job_type, payload, schedule_key) values ($1, $2, $3)
+        on conflict (schedule_key) do nothing
+        returning id
+        "#,
+        job_type,
+        payload,
+        key
+    )
+    .fetch_optional(db)
+    .await
+}
+
 /// Wakes idle workers when the caller's transaction commits.
 pub async fn announce(db: &mut PgConnection, channel: &str) -> sqlx::Result<()> {
     sqlx::query!("select pg_notify($1, '')", channel)
@@ -91,4 +112,67 @@ pub async fn failed(
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// A queued task as operators see it.
+pub struct Queued {
+    pub id: Uuid,
+    pub job_type: String,
+    pub payload: serde_json::Value,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub run_at: chrono::DateTime<chrono::Utc>,
+    pub last_error: Option<String>,
+    pub parked_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A page of queued tasks, parked or waiting (`None`: both), due first, and how many.
+pub async fn queued(
+    db: &mut PgConnection,
+    parked: Option<bool>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<(Vec<Queued>, i64)> {
+    let items = sqlx::query_as!(
+        Queued,
+        r#"
+        select id, job_type, payload, attempts, max_attempts, run_at, last_error, parked_at,
+               created_at
+        from background_jobs
+        where $1::bool is null or (parked_at is not null) = $1
+        order by parked_at desc nulls last, run_at, id
+        limit $2 offset $3
+        "#,
+        parked,
+        limit,
+        offset
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    let total = sqlx::query_scalar!(
+        r#"
+        select count(*) as "count!" from background_jobs
+        where $1::bool is null or (parked_at is not null) = $1
+        "#,
+        parked
+    )
+    .fetch_one(&mut *db)
+    .await?;
+    Ok((items, total))
+}
+
+/// Gives a parked task a fresh set of attempts, due now; whether it was parked.
+pub async fn unpark(db: &mut PgConnection, id: Uuid) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        r#"
+        update background_jobs
+        set parked_at = null, attempts = 0, run_at = now(), last_error = null
+        where id = $1 and parked_at is not null
+        "#,
+        id
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -1,0 +1,314 @@
+//! All SQL of dashboards and analytics: set-based statements over a client's jobs (its own
+//! and those actively linked), never row by row. Reads across domains on purpose; writes
+//! only `client_analytics`. Private to `analytics`.
+
+use chrono::{DateTime, Utc};
+use clientele_core::{ApplicationStage, JobStatus};
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+use super::{Activity, ActivityKind, AnalyticsPoint, DashboardStats};
+use crate::graphql::scalars::Date;
+
+/// The dashboard's headline figures.
+pub async fn stats(db: impl PgExecutor<'_>, client_id: Uuid) -> sqlx::Result<DashboardStats> {
+    sqlx::query_as!(
+        DashboardStats,
+        r#"
+        with linked as (
+            select id from jobs where client_id = $1
+            union
+            select job_id from client_job_assignments where client_id = $1 and is_active
+        ),
+        linked_jobs as (select j.status, j.opened_at, j.filled_at from jobs j join linked using (id)),
+        apps as (select a.candidate_id, a.stage from applications a join linked l on l.id = a.job_id)
+        select
+            (select count(*) from linked_jobs) as "linked_jobs!",
+            (select count(*) from linked_jobs where status in ('open', 'on-hold')) as "active_jobs!",
+            (select count(distinct candidate_id) from apps) as "total_candidates!",
+            (select count(*) from apps where stage = 'hired') as "hires!",
+            (select avg(extract(epoch from filled_at - opened_at) / 86400)::float8
+             from linked_jobs
+             where status = 'filled' and filled_at is not null and opened_at is not null)
+                as average_time_to_fill_days
+        "#,
+        client_id
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Candidates per stage over the client's jobs (stages with none are absent).
+pub async fn pipeline(
+    db: impl PgExecutor<'_>,
+    client_id: Uuid,
+) -> sqlx::Result<Vec<(ApplicationStage, i64)>> {
+    let rows = sqlx::query!(
+        r#"
+        with linked as (
+            select id from jobs where client_id = $1
+            union
+            select job_id from client_job_assignments where client_id = $1 and is_active
+        )
+        select a.stage as "stage: ApplicationStage", count(*) as "count!"
+        from applications a join linked l on l.id = a.job_id
+        group by a.stage
+        "#,
+        client_id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.stage, r.count)).collect())
+}
+
+/// The client's jobs per status (statuses with none are absent).
+pub async fn job_statuses(
+    db: impl PgExecutor<'_>,
+    client_id: Uuid,
+) -> sqlx::Result<Vec<(JobStatus, i64)>> {
+    let rows = sqlx::query!(
+        r#"
+        with linked as (
+            select id from jobs where client_id = $1
+            union
+            select job_id from client_job_assignments where client_id = $1 and is_active
+        )
+        select j.status as "status: JobStatus", count(*) as "count!"
+        from jobs j join linked using (id)
+        group by j.status
+        "#,
+        client_id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.status, r.count)).collect())
+}
+
+/// Everything that happened to the client since `since`, newest first, at most `limit`:
+/// communications, job links and unlinks (from the audit log), stage moves in its jobs,
+/// feedback.
+pub async fn activities(
+    db: impl PgExecutor<'_>,
+    client_id: Uuid,
+    since: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<Activity>> {
+    let rows = sqlx::query!(
+        r#"
+        with linked as (
+            select id from jobs where client_id = $1
+            union
+            select job_id from client_job_assignments where client_id = $1 and is_active
+        ),
+        events as (
+            select 'communication' as kind, c.communication_date as at, c.subject as summary,
+                   u.full_name as actor, c.id as record_id
+            from client_communications c
+            left join users u on u.id = c.logged_by
+            where c.client_id = $1 and c.communication_date >= $2 and c.communication_date <= now()
+            union all
+            select case a.action when 'client.job_linked' then 'job_linked' else 'job_unlinked' end,
+                   a.at, coalesce(j.title, 'A job'), u.full_name, j.id
+            from audit_log a
+            left join jobs j on j.id = coalesce(a.after ->> 'job_id', a.before ->> 'job_id')::uuid
+            left join users u on u.id = a.actor_id
+            where a.entity = 'client' and a.entity_id = $1
+              and a.action in ('client.job_linked', 'client.job_unlinked') and a.at >= $2
+            union all
+            select 'stage_changed', h.entered_at,
+                   p.full_name || ' moved to ' || initcap(h.stage) || ' · ' || j.title,
+                   u.full_name, ap.id
+            from linked l
+            join jobs j on j.id = l.id
+            join applications ap on ap.job_id = l.id
+            join application_stage_history h on h.application_id = ap.id
+            join candidates p on p.id = ap.candidate_id
+            left join users u on u.id = h.changed_by
+            where h.entered_at >= $2
+            union all
+            select 'feedback', f.created_at, 'Feedback for ' || f.feedback_period, u.full_name, f.id
+            from client_feedback f
+            left join users u on u.id = f.submitted_by
+            where f.client_id = $1 and f.created_at >= $2
+        )
+        select kind as "kind!", at as "at!", summary as "summary!", actor, record_id
+        from events
+        order by at desc, kind
+        limit $3
+        "#,
+        client_id,
+        since,
+        limit
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let kind = match r.kind.as_str() {
+                "communication" => ActivityKind::Communication,
+                "job_linked" => ActivityKind::JobLinked,
+                "job_unlinked" => ActivityKind::JobUnlinked,
+                "stage_changed" => ActivityKind::StageChanged,
+                "feedback" => ActivityKind::Feedback,
+                _ => return None,
+            };
+            Some(Activity {
+                kind,
+                at: r.at,
+                summary: r.summary,
+                actor_name: r.actor,
+                record_id: r.record_id,
+            })
+        })
+        .collect())
+}
+
+/// The client's analytics between two days, bucketed by `unit` (`day`, `week`, `month`):
+/// counts of what exists as of the bucket's last row, stage counts summed.
+pub async fn series(
+    db: impl PgExecutor<'_>,
+    client_id: Uuid,
+    from: Date,
+    to: Date,
+    unit: &str,
+) -> sqlx::Result<Vec<AnalyticsPoint>> {
+    sqlx::query_as!(
+        AnalyticsPoint,
+        r#"
+        select date_trunc($4, date::timestamp)::date as "date!: Date",
+               (array_agg(active_jobs_count order by date desc))[1]::int8 as "active_jobs!",
+               (array_agg(total_candidates_count order by date desc))[1]::int8 as "total_candidates!",
+               sum(screened_count)::int8 as "screened!",
+               sum(shortlisted_count)::int8 as "shortlisted!",
+               sum(interviewed_count)::int8 as "interviewed!",
+               sum(hired_count)::int8 as "hired!",
+               (array_agg(avg_time_to_fill_days order by date desc))[1]::float8
+                   as average_time_to_fill_days,
+               (array_agg(avg_candidate_quality_score order by date desc))[1]::float8
+                   as average_quality_score
+        from client_analytics
+        where client_id = $1 and date between $2 and $3
+        group by 1
+        order by 1
+        "#,
+        client_id,
+        from as Date,
+        to as Date,
+        unit
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Writes every client's figures for `day` (the instants `[start, end)` in the agency's
+/// time zone), replacing what an earlier run wrote; how many clients.
+pub async fn aggregate(
+    db: &mut PgConnection,
+    day: Date,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> sqlx::Result<i64> {
+    let written = sqlx::query!(
+        r#"
+        with links as (
+            select client_id, id as job_id from jobs where client_id is not null
+            union
+            select client_id, job_id from client_job_assignments where is_active
+        ),
+        job_figures as (
+            select l.client_id,
+                   count(*) filter (where j.opened_at < $3
+                                      and (j.filled_at is null or j.filled_at >= $3)
+                                      and j.status in ('open', 'on-hold', 'filled'))
+                       as active_jobs,
+                   avg(extract(epoch from j.filled_at - j.opened_at) / 86400)
+                       filter (where j.filled_at < $3 and j.opened_at is not null) as time_to_fill
+            from links l join jobs j on j.id = l.job_id
+            group by l.client_id
+        ),
+        application_figures as (
+            select l.client_id,
+                   count(*) filter (where a.created_at < $3) as candidates,
+                   avg(a.quality_score) filter (where a.created_at < $3) as quality
+            from links l join applications a on a.job_id = l.job_id
+            group by l.client_id
+        ),
+        moves as (
+            select l.client_id,
+                   count(*) filter (where h.stage = 'screened') as screened,
+                   count(*) filter (where h.stage = 'shortlisted') as shortlisted,
+                   count(*) filter (where h.stage = 'interviewed') as interviewed,
+                   count(*) filter (where h.stage = 'hired') as hired
+            from application_stage_history h
+            join applications a on a.id = h.application_id
+            join links l on l.job_id = a.job_id
+            where h.entered_at >= $2 and h.entered_at < $3
+            group by l.client_id
+        ),
+        written as (
+            insert into client_analytics
+                (client_id, date, active_jobs_count, total_candidates_count, screened_count,
+                 shortlisted_count, interviewed_count, hired_count, avg_time_to_fill_days,
+                 avg_candidate_quality_score)
+            select c.id, $1,
+                   coalesce(jf.active_jobs, 0), coalesce(af.candidates, 0),
+                   coalesce(m.screened, 0), coalesce(m.shortlisted, 0),
+                   coalesce(m.interviewed, 0), coalesce(m.hired, 0),
+                   round(jf.time_to_fill::numeric, 2), round(af.quality::numeric, 2)
+            from clients c
+            left join job_figures jf on jf.client_id = c.id
+            left join application_figures af on af.client_id = c.id
+            left join moves m on m.client_id = c.id
+            where c.created_at < $3
+            on conflict (client_id, date) do update set
+                active_jobs_count = excluded.active_jobs_count,
+                total_candidates_count = excluded.total_candidates_count,
+                screened_count = excluded.screened_count,
+                shortlisted_count = excluded.shortlisted_count,
+                interviewed_count = excluded.interviewed_count,
+                hired_count = excluded.hired_count,
+                avg_time_to_fill_days = excluded.avg_time_to_fill_days,
+                avg_candidate_quality_score = excluded.avg_candidate_quality_score
+            returning 1
+        )
+        select count(*) as "count!" from written
+        "#,
+        day as Date,
+        start,
+        end
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(written.count)
+}
+
+/// Locks the named schedule's row (creating it as last fired on `initial`) and returns the
+/// last day it fired for.
+pub async fn lock_schedule(db: &mut PgConnection, name: &str, initial: Date) -> sqlx::Result<Date> {
+    sqlx::query!(
+        "insert into task_schedules (name, last_fired) values ($1, $2) on conflict (name) do nothing",
+        name,
+        initial as Date
+    )
+    .execute(&mut *db)
+    .await?;
+    sqlx::query_scalar!(
+        r#"select last_fired as "last_fired: Date" from task_schedules where name = $1 for update"#,
+        name
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Records the last day the named schedule fired for.
+pub async fn mark_fired(db: &mut PgConnection, name: &str, day: Date) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update task_schedules set last_fired = $2, updated_at = now() where name = $1",
+        name,
+        day as Date
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
