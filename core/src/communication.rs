@@ -148,6 +148,22 @@ text_enum!(ReportStatus {
     Failed => "failed",
 });
 
+/// What a report shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReportKind {
+    /// A client's performance over a date range: feedback, jobs, important communications.
+    Performance,
+    /// A client's dashboard as it stood: figures, funnel, job statuses, 30-day activity.
+    Dashboard,
+}
+
+text_enum!(ReportKind {
+    Performance => "performance",
+    Dashboard => "dashboard",
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;

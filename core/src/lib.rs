@@ -25,7 +25,7 @@ pub mod roles;
 pub mod values;
 
 pub use client::{ClientCode, ClientProfile, ClientStatus, ProfileFields};
-pub use communication::{ApplicationStage, CommunicationType, JobStatus, ReportStatus};
+pub use communication::{ApplicationStage, CommunicationType, JobStatus, ReportKind, ReportStatus};
 pub use contact::{ContactFields, NewContact};
 pub use feedback::{Criterion, FeedbackPeriod, Rating};
 pub use field_errors::FieldErrors;

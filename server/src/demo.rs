@@ -1,23 +1,28 @@
 //! Demo data: one user per role, a few more managers, and 60 clients across every status
-//! and several industries with 1–4 contacts each and 1–3 communications, and the active
-//! ones with feedback for the last four quarters (the older two finalized). Idempotent:
-//! running it again adds only
-//! what is missing. Everything goes through the domain services, as a staff member's
-//! request would, so demo clients have their audit trail. `seed_volume` adds thousands of
-//! clients for benchmarks in one set-based statement instead.
+//! and several industries with 1–4 contacts each and 1–3 communications; the active ones
+//! with feedback for the last four quarters (the older two finalized); active and on-hold
+//! ones with 2–5 jobs whose candidates moved through the pipeline over the last four
+//! months; a pool of open jobs for no client yet, to link; and the last 90 days of
+//! analytics. Idempotent: running it again adds only what is missing. Clients, jobs,
+//! feedback and communications go through the domain services, as a staff member's request
+//! would, so demo clients have their audit trail; candidates and their stage histories are
+//! written set-based ([`seed_pipeline`]), as are the thousands of clients of
+//! [`seed_volume`] for benchmarks.
 
 use anyhow::Context;
-use clientele_core::{ClientStatus, CommunicationType};
+use clientele_core::{ClientStatus, CommunicationType, JobStatus};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::{
+    analytics,
     auth::{Role, Viewer},
     clients::{self, CreateClientInput, Deactivation, NewClient},
     communications::{self, LogCommunicationInput, NewCommunication, ParticipantInput},
     contacts::ContactInput,
     feedback::{self, NewFeedback, SubmitFeedbackInput},
     graphql::scalars::Date,
+    jobs::{self, NewJob},
     users::{self, NewUser},
 };
 
@@ -90,6 +95,32 @@ const LAST: [&str; 10] = [
     "Lee", "Novak", "Okafor", "Patel", "Quinn", "Rossi", "Schmidt", "Tanaka", "Uddin", "Weber",
 ];
 const TITLES: [&str; 4] = ["Head of Talent", "HR Manager", "CTO", "Office Manager"];
+const JOB_TITLES: [&str; 12] = [
+    "Senior Backend Engineer",
+    "Warehouse Supervisor",
+    "Registered Nurse",
+    "Financial Analyst",
+    "Store Manager",
+    "Data Engineer",
+    "Plant Electrician",
+    "Customer Success Lead",
+    "Payroll Specialist",
+    "Logistics Planner",
+    "Product Designer",
+    "Field Technician",
+];
+/// The statuses a demo client's jobs cycle through.
+const JOB_MIX: [JobStatus; 5] = [
+    JobStatus::Open,
+    JobStatus::Filled,
+    JobStatus::Open,
+    JobStatus::OnHold,
+    JobStatus::Draft,
+];
+/// How many open jobs for no client yet the demo keeps, ready to be linked.
+pub const POOL_JOBS: usize = 12;
+/// Days of analytics the demo aggregates.
+pub const ANALYTICS_DAYS: i64 = 90;
 const DEMO_CONVERSATIONS: [(CommunicationType, &str); 3] = [
     (CommunicationType::Meeting, "Kick-off meeting"),
     (CommunicationType::Call, "Call about open roles"),
@@ -103,6 +134,8 @@ pub struct SeedSummary {
     pub users_added: usize,
     /// Clients added by this run.
     pub clients_added: usize,
+    /// Open jobs for no client added by this run.
+    pub jobs_added: usize,
 }
 
 /// Adds the demo users and clients that are missing, each in a transaction of its own.
@@ -132,19 +165,207 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<SeedSummary> {
         user_id: admin_id.context("the demo admin was not created")?,
         role: Role::Admin,
     };
+    let recruiter = users::find_by_email(pool, DEMO_LOGINS[2].0)
+        .await
+        .map_err(failed)?
+        .context("the demo recruiter was not created")?
+        .id;
     for i in 0..60_usize {
         let name = format!("{} {}", NAME_HEADS[i % 20], NAME_TAILS[i / 20]);
         if clients::name_exists(pool, &name).await.map_err(failed)? {
             continue;
         }
         let mut tx = pool.begin().await?;
-        add_demo_client(&mut tx, admin, i, &name, managers[i % managers.len()])
+        let client = add_demo_client(&mut tx, admin, i, &name, managers[i % managers.len()])
             .await
             .with_context(|| format!("adding demo client {name}"))?;
+        add_demo_jobs(&mut tx, i, client, recruiter)
+            .await
+            .with_context(|| format!("adding the jobs of demo client {name}"))?;
         tx.commit().await?;
         summary.clients_added += 1;
     }
+    let mut tx = pool.begin().await?;
+    summary.jobs_added += add_pool_jobs(&mut tx, recruiter).await?;
+    tx.commit().await?;
+    if summary.clients_added > 0 {
+        let mut tx = pool.begin().await?;
+        let today = chrono::Utc::now().date_naive();
+        for back in (1..=ANALYTICS_DAYS).rev() {
+            let day = Date(today - chrono::Duration::days(back));
+            analytics::aggregate_day(&mut tx, day, chrono_tz::Tz::UTC)
+                .await
+                .map_err(failed)?;
+        }
+        tx.commit().await?;
+    }
     Ok(summary)
+}
+
+/// The jobs of the `i`th demo client: 2–5 for active and on-hold clients, opened one to four
+/// months ago, the filled ones filled weeks later, each with its candidates.
+async fn add_demo_jobs(
+    db: &mut PgConnection,
+    i: usize,
+    client_id: Uuid,
+    recruiter: Uuid,
+) -> anyhow::Result<()> {
+    if i % 10 > 7 {
+        return Ok(()); // inactive and archived clients hire no more
+    }
+    sqlx::query!(
+        "update clients set created_at = now() - make_interval(days => $2) where id = $1",
+        client_id,
+        100 + i as i32
+    )
+    .execute(&mut *db)
+    .await?;
+    let mut ids = Vec::new();
+    for j in 0..2 + i % 4 {
+        let status = JOB_MIX[(i + j) % JOB_MIX.len()];
+        let new = NewJob {
+            title: JOB_TITLES[(i * 5 + j) % JOB_TITLES.len()].to_owned(),
+            status: if status == JobStatus::Draft {
+                JobStatus::Draft
+            } else {
+                JobStatus::Open
+            },
+            client_id: Some(client_id),
+        };
+        let job = jobs::create(db, &new).await.map_err(failed)?;
+        if !matches!(status, JobStatus::Open | JobStatus::Draft) {
+            jobs::set_status(db, job.id, status).await.map_err(failed)?;
+        }
+        if status != JobStatus::Draft {
+            ids.push(job.id);
+        }
+    }
+    backdate_jobs(db, &ids).await?;
+    seed_pipeline(db, &ids, 3 + (i % 6) as i32, recruiter).await?;
+    Ok(())
+}
+
+/// Open jobs for no client yet, ready to be linked; those missing are added. How many.
+async fn add_pool_jobs(db: &mut PgConnection, recruiter: Uuid) -> anyhow::Result<usize> {
+    let mut ids = Vec::new();
+    for (n, title) in JOB_TITLES.iter().enumerate().take(POOL_JOBS) {
+        let title = format!("{title} (pool {})", n + 1);
+        let exists = sqlx::query_scalar!(
+            r#"select exists (select 1 from jobs where title = $1) as "exists!""#,
+            title
+        )
+        .fetch_one(&mut *db)
+        .await?;
+        if exists {
+            continue;
+        }
+        let new = NewJob {
+            title,
+            status: JobStatus::Open,
+            client_id: None,
+        };
+        ids.push(jobs::create(db, &new).await.map_err(failed)?.id);
+    }
+    backdate_jobs(db, &ids).await?;
+    seed_pipeline(db, &ids, 4, recruiter).await?;
+    Ok(ids.len())
+}
+
+/// Moves jobs' opening back one to four months, and their filling (if filled) to two to
+/// eight weeks after it.
+async fn backdate_jobs(db: &mut PgConnection, ids: &[Uuid]) -> anyhow::Result<()> {
+    sqlx::query!(
+        r#"
+        with dated as (
+            select id, now() - make_interval(days => 30 + (n::int * 37) % 90) as opened,
+                   make_interval(days => 14 + (n::int * 11) % 42) as to_fill
+            from unnest($1::uuid[]) with ordinality as t(id, n)
+        )
+        update jobs j
+        set opened_at = d.opened, created_at = d.opened,
+            filled_at = case when j.filled_at is null then null
+                             else least(d.opened + d.to_fill, now()) end
+        from dated d
+        where j.id = d.id
+        "#,
+        ids
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Gives each job `per_job` new candidates who applied since it opened (or in the last four
+/// months) and moved through the pipeline, with the stage history of every move made by
+/// `changed_by`: most still early, a few hired, some rejected. One set-based statement,
+/// whatever the number of jobs (the benchmark seeds 20,000 candidates with it).
+pub async fn seed_pipeline(
+    db: &mut PgConnection,
+    job_ids: &[Uuid],
+    per_job: i32,
+    changed_by: Uuid,
+) -> anyhow::Result<()> {
+    sqlx::query!(
+        r#"
+        with plan as (
+            select j.id as job_id, gen_random_uuid() as candidate_id,
+                   gen_random_uuid() as application_id, k,
+                   (j0.n::int * 7 + k * 13) % 20 as draw,
+                   least(120, greatest(1, extract(day from now() - coalesce(j.opened_at, now()))::int))
+                       * (1 + (j0.n::int * 3 + k * 5) % 10) / 10.0 as age_days,
+                   (array['Ann', 'Ben', 'Chloe', 'Dev', 'Elif', 'Farah', 'Goran', 'Hana', 'Ivan',
+                          'Jun', 'Kemal', 'Lena', 'Mo', 'Nia'])[1 + (j0.n::int + k * 3) % 14]
+                       || ' ' ||
+                   (array['Lee', 'Novak', 'Okafor', 'Patel', 'Quinn', 'Rossi', 'Schmidt',
+                          'Tanaka', 'Uddin', 'Weber', 'Yilmaz'])[1 + (j0.n::int * 5 + k) % 11]
+                       as full_name
+            from unnest($1::uuid[]) with ordinality as j0(id, n)
+            join jobs j on j.id = j0.id
+            cross join generate_series(1, $2::int) k
+        ),
+        paths as (
+            select p.*,
+                   case when draw < 6 then array['applied']
+                        when draw < 10 then array['applied', 'screened']
+                        when draw < 13 then array['applied', 'screened', 'shortlisted']
+                        when draw < 15 then array['applied', 'screened', 'shortlisted', 'interviewed']
+                        when draw < 16 then array['applied', 'screened', 'shortlisted', 'interviewed',
+                                                  'offered']
+                        when draw < 17 then array['applied', 'screened', 'shortlisted', 'interviewed',
+                                                  'offered', 'hired']
+                        else array['applied', 'screened', 'rejected'] end as path
+            from plan p
+        ),
+        people as (
+            insert into candidates (id, full_name, email, created_at)
+            select candidate_id, full_name,
+                   lower(replace(full_name, ' ', '.')) || '.' || left(candidate_id::text, 8)
+                       || '@candidates.example',
+                   now() - make_interval(secs => age_days * 86400)
+            from paths
+        ),
+        applied as (
+            insert into applications (id, candidate_id, job_id, stage, quality_score, created_at)
+            select application_id, candidate_id, job_id, path[array_length(path, 1)],
+                   40 + (draw * 7 + k) % 56, now() - make_interval(secs => age_days * 86400)
+            from paths
+        )
+        insert into application_stage_history (application_id, stage, entered_at, changed_by)
+        select p.application_id, s.stage,
+               now() - make_interval(secs => p.age_days * 86400 * (1 - (s.n - 1)::float8
+                                                                      / array_length(p.path, 1))),
+               $3
+        from paths p
+        cross join lateral unnest(p.path) with ordinality as s(stage, n)
+        "#,
+        job_ids,
+        per_job,
+        changed_by
+    )
+    .execute(db)
+    .await
+    .context("seeding the pipeline")?;
+    Ok(())
 }
 
 /// An API error in a message (the demo data is ours, so any error is a bug).
@@ -153,14 +374,14 @@ fn failed(error: crate::error::AppError) -> anyhow::Error {
 }
 
 /// Creates the `i`th demo client through the service, then deactivates or archives it
-/// when its place in the demo's status mix says so.
+/// when its place in the demo's status mix says so; its id.
 async fn add_demo_client(
     db: &mut PgConnection,
     admin: Viewer,
     i: usize,
     name: &str,
     manager: Uuid,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Uuid> {
     let status = match i % 10 {
         0..=5 => ClientStatus::Active,
         6 | 7 => ClientStatus::OnHold,
@@ -212,7 +433,7 @@ async fn add_demo_client(
             .await
             .map_err(failed)?;
     }
-    Ok(())
+    Ok(client.id)
 }
 
 /// Feedback for the four quarters before this one, submitted by the account manager; the

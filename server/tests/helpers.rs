@@ -464,6 +464,7 @@ mod ops {
         CompleteFollowUp / complete_follow_up => fn complete_follow_up(id: String) -> complete_follow_up::CompleteFollowUpCompleteFollowUp = complete_follow_up;
         GeneratePerformanceReport / generate_performance_report => fn generate_performance_report(client_id: String, date_from: Date, date_to: Date, in_background: bool) -> generate_performance_report::ReportParts = generate_performance_report;
         Report / report => fn report(id: String) -> report::ReportParts = report;
+        ExportDashboardPdf / export_dashboard_pdf => fn export_dashboard_pdf(client_id: String) -> export_dashboard_pdf::ReportParts = export_dashboard_pdf;
         ClientReports / client_reports => fn client_reports(id: String) -> client_reports::ClientReportsClient = client;
         ClientJobAnalytics / client_job_analytics => fn client_job_analytics(id: String, job_id: String) -> client_job_analytics::ClientJobAnalyticsClient = client;
         CreateJob / create_job ["Debug, Clone"] => fn create_job(input: create_job::CreateJobInput) -> create_job::CreateJobCreateJob = create_job;

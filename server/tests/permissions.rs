@@ -497,6 +497,10 @@ async fn attempt(
                 app.report(caller, report).await.map(drop),
             )
         }
+        "exportDashboardPdf" => (
+            Needs(Permission::Read),
+            app.export_dashboard_pdf(caller, id).await.map(drop),
+        ),
         _ => return None,
     };
     Some((access, outcome))

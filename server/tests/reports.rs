@@ -626,3 +626,120 @@ async fn a_report_lists_the_latest_important_communications_and_how_many_there_a
     assert_eq!(data.communications[0].kind, "Meeting");
     assert_eq!(data.communications[24].subject, "Board meeting 06");
 }
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn the_dashboard_exports_as_a_pdf_with_its_figures_funnel_statuses_and_activity(
+    pool: PgPool,
+) {
+    use crate::helpers::{
+        ApplicationStage, JobStatus, create_candidate::CreateCandidateInput,
+        create_job::CreateJobInput,
+    };
+    let app = TestApp::new(pool).await;
+    let hostile_name = "#set page(width: 1cm) ] *Dash* $x$";
+    let client = new_client(&app, hostile_name).await;
+    let mut jobs = Vec::new();
+    for (title, status) in [
+        ("Forklift driver", JobStatus::Open),
+        ("Night shift lead", JobStatus::Open),
+        ("Dispatcher", JobStatus::Draft),
+    ] {
+        let job = app
+            .create_job(
+                Role::Manager,
+                CreateJobInput {
+                    title: title.to_owned(),
+                    status,
+                    client_id: None,
+                },
+            )
+            .await
+            .expect("a job")
+            .id;
+        app.link_job(Role::Manager, client.clone(), job.clone())
+            .await
+            .expect("linked");
+        jobs.push(job);
+    }
+    for (name, path) in [
+        ("Ann Archer", vec![ApplicationStage::Screened]),
+        (
+            "Ben Booker",
+            vec![ApplicationStage::Interviewed, ApplicationStage::Hired],
+        ),
+        ("Cy Carter", vec![]),
+    ] {
+        let person = app
+            .create_candidate(
+                Role::Recruiter,
+                CreateCandidateInput {
+                    full_name: name.to_owned(),
+                    email: None,
+                    client_id: None,
+                },
+            )
+            .await
+            .expect("a candidate")
+            .id;
+        let application = app
+            .apply_candidate(Role::Recruiter, person, jobs[0].clone())
+            .await
+            .expect("applied")
+            .id;
+        for stage in path {
+            app.move_application(Role::Recruiter, application.clone(), stage)
+                .await
+                .expect("moved");
+        }
+    }
+
+    let report = app
+        .export_dashboard_pdf(Role::Analyst, client.clone())
+        .await
+        .expect("analysts export what they may read");
+    assert_eq!(format!("{:?}", report.kind), "DASHBOARD");
+    assert_eq!(format!("{:?}", report.status), "READY");
+    let today = chrono::Utc::now().date_naive();
+    assert_eq!(report.date_to, today);
+    assert_eq!(report.date_from, today - chrono::Duration::days(30));
+    let file = report.file.as_ref().expect("its file");
+    assert_eq!(
+        file.file_name,
+        format!("Dashboard #set page(width_ 1cm) ] _Dash_ $x$ {today}.pdf"),
+        "the name made safe for a file"
+    );
+    let pdf = download(&app, report.download_url.as_deref()).await;
+    let text = pdf_text(&pdf);
+    assert!(text.contains(hostile_name), "the name as typed:\n{text}");
+    for shown in [
+        // pdftotext reads the row of figures label by label, then value by value.
+        "Active jobs Linked jobs Candidates Hires Average time to fill 2 3 3 1 —",
+        "Applied 1",
+        "Screened 1",
+        "Hired 1",
+        "Open 2",
+        "Draft 1",
+        "Pipeline funnel",
+        "Job statuses",
+        "Forklift driver",
+        "Ben Booker moved to Hired · Forklift driver",
+        "Job linked",
+        "Stage changed",
+    ] {
+        assert!(text.contains(shown), "{shown:?} in:\n{text}");
+    }
+    let (pages, sizes) = pdf_pages(&pdf);
+    assert!(
+        pages >= 1 && sizes.iter().all(|s| s.contains("(A4)")),
+        "{sizes:?}"
+    );
+    let listed = app
+        .client_reports(Role::Manager, client.clone())
+        .await
+        .expect("reports");
+    assert_eq!(listed.reports.page_info.total, 1);
+
+    app.export_dashboard_pdf(Role::Manager, Uuid::new_v4().to_string())
+        .await
+        .refused("NOT_FOUND");
+}

@@ -19,6 +19,21 @@ pub fn today() -> String {
     local_now().chars().take(10).collect()
 }
 
+/// The day `days` days before today as a `date` value, in the browser's time zone. The
+/// arithmetic is in milliseconds as `f64`, as JavaScript keeps them (no 32-bit overflow).
+pub fn days_ago(days: u32) -> String {
+    let now = js_sys::Date::new_0().get_time();
+    let then = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        now - f64::from(days) * 86_400_000.0,
+    ));
+    format!(
+        "{:04}-{:02}-{:02}",
+        then.get_full_year(),
+        then.get_month() + 1,
+        then.get_date()
+    )
+}
+
 /// The first day of this year (`2026-01-01`).
 pub fn start_of_year() -> String {
     format!("{:04}-01-01", js_sys::Date::new_0().get_full_year())

@@ -31,8 +31,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clients/new") view=pages::client_new::NewClientPage/>
                     <ParentRoute path=path!("/clients/:id") view=pages::client::ClientPage>
                         <Route path=path!("") view=pages::client::OverviewTab/>
+                        <Route path=path!("jobs") view=pages::client::JobsTab/>
                         <Route path=path!("communications") view=pages::client::CommunicationsTab/>
                         <Route path=path!("feedback") view=pages::client::FeedbackTab/>
+                        <Route path=path!("analytics") view=pages::client::AnalyticsTab/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

@@ -1,8 +1,10 @@
-//! API benchmarks against real PostgreSQL: seeds 10,000 clients into a fresh database, then
+//! API benchmarks against real PostgreSQL: seeds 10,000 clients (1,000 of them with jobs and
+//! candidates) into a fresh database, then
 //! times requests through the whole application (routing, auth, GraphQL, SQL, JSON) in
 //! process and reports p50/p95 and SQL statements per request. Run by `cargo xtask bench`;
 //! set `CLIENTELE_BENCH_KEEP=1` to keep the `clientele_bench` database for EXPLAIN.
 
+mod dashboard;
 mod reports;
 
 use std::time::{Duration, Instant};
@@ -67,6 +69,7 @@ async fn main() -> anyhow::Result<()> {
         std::env::temp_dir().join(format!("clientele-bench-{}", uuid::Uuid::new_v4()));
     let client_id = seed_communications(&pool).await?;
     let report_client = reports::seed(&pool).await?;
+    let dashboard_client = dashboard::seed(&pool).await?;
     let s3_endpoint = std::env::var("CLIENTELE_BENCH_S3_ENDPOINT")
         .ok()
         .filter(|e| !e.is_empty());
@@ -183,6 +186,9 @@ async fn main() -> anyhow::Result<()> {
 
     let report = reports::measure_report(&app, &counter, &manager, &pool, report_client).await?;
     samples.extend(report.samples);
+    samples.extend(
+        dashboard::measure_dashboard(&app, &counter, &manager, &pool, dashboard_client).await?,
+    );
 
     let upload_target = sqlx::query_scalar::<_, uuid::Uuid>(
         "select id from client_communications where client_id = $1::uuid limit 1",

@@ -3,7 +3,7 @@
 
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 
-use super::{Report, model::ReportRange, service};
+use super::{Report, ReportKind, dashboard, model::ReportRange, service};
 use crate::{
     auth::{Allowed, Permission, viewer},
     clients::Client,
@@ -138,9 +138,34 @@ impl ReportsMutation {
         let (file, object) = service::produce(&api.pool, client_id, range, viewer.user_id).await?;
         let key = file.storage_key.clone();
         uploads::store_then_record(&api.pool, api.storage.as_ref(), &key, object, move |tx| {
-            Box::pin(
-                async move { service::record_ready(tx, viewer, client_id, range, &file).await },
-            )
+            Box::pin(async move {
+                service::record_ready(tx, viewer, client_id, ReportKind::Performance, range, &file)
+                    .await
+            })
+        })
+        .await
+    }
+
+    /// Exports a client's dashboard as it stands now as a PDF: the headline figures, the
+    /// pipeline funnel, the job statuses and the last 30 days of activity (everyone who may
+    /// read the client). The report covers those 30 days and is ready at once.
+    #[graphql(guard = "Allowed(Permission::Read)")]
+    async fn export_dashboard_pdf(&self, ctx: &Context<'_>, client_id: ID) -> ApiResult<Report> {
+        let viewer = viewer(ctx)?;
+        let client_id = parse_id(&client_id, "clientId")?;
+        let api = state(ctx);
+        let now = chrono::Utc::now();
+        let today = Date(now.date_naive());
+        let first = now.date_naive() - chrono::Duration::days(i64::from(dashboard::ACTIVITY_DAYS));
+        let range = ReportRange::parse(Date(first), today)?;
+        let (name, pdf) = dashboard::produce(&api.pool, client_id, now).await?;
+        let (file, object) = service::rendered(client_id, &name, pdf, viewer.user_id);
+        let key = file.storage_key.clone();
+        uploads::store_then_record(&api.pool, api.storage.as_ref(), &key, object, move |tx| {
+            Box::pin(async move {
+                service::record_ready(tx, viewer, client_id, ReportKind::Dashboard, range, &file)
+                    .await
+            })
         })
         .await
     }

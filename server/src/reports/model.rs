@@ -2,7 +2,7 @@
 
 use async_graphql::SimpleObject;
 use chrono::{DateTime, Utc};
-pub use clientele_core::ReportStatus;
+pub use clientele_core::{ReportKind, ReportStatus};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -21,6 +21,8 @@ pub struct Report {
     /// The client (see `client`).
     #[graphql(skip)]
     pub client_id: Uuid,
+    /// What it shows.
+    pub kind: ReportKind,
     /// First day covered.
     pub date_from: Date,
     /// Last day covered.

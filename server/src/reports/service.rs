@@ -10,7 +10,7 @@ use sqlx::{PgConnection, PgExecutor, PgPool};
 use uuid::Uuid;
 
 use super::{
-    Report, ReportData, ReportStatus,
+    Report, ReportData, ReportKind, ReportStatus,
     model::{
         ClientPart, CommunicationPart, CountPart, CriterionPart, JobsPart, PeriodPart, ReportRange,
         StagePart, TrendPart,
@@ -36,7 +36,7 @@ fn day(date: chrono::NaiveDate) -> String {
     date.format("%-d %b %Y").to_string()
 }
 
-fn or_dash(text: Option<String>) -> String {
+pub(super) fn or_dash(text: Option<String>) -> String {
     text.filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| "—".to_owned())
 }
@@ -182,9 +182,20 @@ pub async fn produce(
     let pdf = tokio::task::spawn_blocking(move || render_performance_report(&data))
         .await
         .context("the report renderer stopped")??;
+    Ok(rendered(client_id, &name, pdf, requested_by))
+}
+
+/// A rendered PDF of a client: the file's record (not yet written) and its bytes, to be
+/// stored under `reports/<client>/`.
+pub fn rendered(
+    client_id: Uuid,
+    name: &str,
+    pdf: Vec<u8>,
+    requested_by: Uuid,
+) -> (StoredFile, StoredObject) {
     let file = StoredFile::generated(
         &format!("reports/{client_id}"),
-        &name,
+        name,
         FileType::Pdf,
         &pdf,
         requested_by,
@@ -193,19 +204,21 @@ pub async fn produce(
         bytes: pdf.into(),
         content_type: file.content_type.clone(),
     };
-    Ok((file, object))
+    (file, object)
 }
 
 /// A report record asked for by `viewer`: ready with its file, or pending without one.
 fn new_report(
     viewer: Viewer,
     client_id: Uuid,
+    kind: ReportKind,
     range: ReportRange,
     file_id: Option<Uuid>,
 ) -> sql::NewReport {
     sql::NewReport {
         id: Uuid::new_v4(),
         client_id,
+        kind,
         date_from: range.from(),
         date_to: range.to(),
         status: if file_id.is_some() {
@@ -218,16 +231,17 @@ fn new_report(
     }
 }
 
-/// Records a report rendered at once, with its file, in the caller's transaction.
+/// Records a report of `kind` rendered at once, with its file, in the caller's transaction.
 pub async fn record_ready(
     db: &mut PgConnection,
     viewer: Viewer,
     client_id: Uuid,
+    kind: ReportKind,
     range: ReportRange,
     file: &StoredFile,
 ) -> ApiResult<Report> {
     crate::uploads::record_file(db, file).await?;
-    let ready = new_report(viewer, client_id, range, Some(file.id));
+    let ready = new_report(viewer, client_id, kind, range, Some(file.id));
     Ok(sql::insert(db, &ready).await?)
 }
 
@@ -242,7 +256,8 @@ pub async fn request(
     sql::cover(&mut *db, client_id)
         .await?
         .ok_or(AppError::NotFound("client"))?;
-    let report = sql::insert(db, &new_report(viewer, client_id, range, None)).await?;
+    let pending = new_report(viewer, client_id, ReportKind::Performance, range, None);
+    let report = sql::insert(db, &pending).await?;
     crate::tasks::enqueue(
         db,
         &super::RenderReport {

@@ -8,13 +8,14 @@ use clientele_core::CommunicationType;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-use super::{Report, ReportStatus};
+use super::{Report, ReportKind, ReportStatus};
 use crate::graphql::scalars::Date;
 
 /// A new report record.
 pub struct NewReport {
     pub id: Uuid,
     pub client_id: Uuid,
+    pub kind: ReportKind,
     pub date_from: Date,
     pub date_to: Date,
     pub status: ReportStatus,
@@ -37,11 +38,12 @@ pub async fn insert(db: &mut PgConnection, new: &NewReport) -> sqlx::Result<Repo
         Report,
         r#"
         insert into reports (id, client_id, date_from, date_to, status, requested_by, file_id,
-                             finished_at)
-        values ($1, $2, $3, $4, $5, $6, $7, case when $5 = 'pending' then null else now() end)
-        returning id, client_id, date_from as "date_from: Date", date_to as "date_to: Date",
-                  status as "status: ReportStatus", requested_by, file_id, error, created_at,
-                  finished_at
+                             finished_at, kind)
+        values ($1, $2, $3, $4, $5, $6, $7, case when $5 = 'pending' then null else now() end,
+                $8)
+        returning id, client_id, kind as "kind: ReportKind", date_from as "date_from: Date",
+                  date_to as "date_to: Date", status as "status: ReportStatus", requested_by,
+                  file_id, error, created_at, finished_at
         "#,
         new.id,
         new.client_id,
@@ -49,7 +51,8 @@ pub async fn insert(db: &mut PgConnection, new: &NewReport) -> sqlx::Result<Repo
         new.date_to as Date,
         new.status.as_str(),
         new.requested_by,
-        new.file_id
+        new.file_id,
+        new.kind.as_str()
     )
     .fetch_one(db)
     .await
@@ -60,9 +63,9 @@ pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Repor
     sqlx::query_as!(
         Report,
         r#"
-        select id, client_id, date_from as "date_from: Date", date_to as "date_to: Date",
-               status as "status: ReportStatus", requested_by, file_id, error, created_at,
-               finished_at
+        select id, client_id, kind as "kind: ReportKind", date_from as "date_from: Date",
+               date_to as "date_to: Date", status as "status: ReportStatus", requested_by,
+               file_id, error, created_at, finished_at
         from reports
         where id = $1
         "#,
@@ -82,9 +85,9 @@ pub async fn of_client(
     let items = sqlx::query_as!(
         Report,
         r#"
-        select id, client_id, date_from as "date_from: Date", date_to as "date_to: Date",
-               status as "status: ReportStatus", requested_by, file_id, error, created_at,
-               finished_at
+        select id, client_id, kind as "kind: ReportKind", date_from as "date_from: Date",
+               date_to as "date_to: Date", status as "status: ReportStatus", requested_by,
+               file_id, error, created_at, finished_at
         from reports
         where client_id = $1
         order by created_at desc, id

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{ReportStatus, model::ReportRange, service};
+use super::{ReportKind, ReportStatus, dashboard, model::ReportRange, service};
 use crate::{
     error::AppError,
     tasks::{Attempt, Task, TaskContext},
@@ -35,9 +35,18 @@ impl Task for RenderReport {
             return Ok(()); // finished by an earlier attempt whose outcome was not recorded
         }
         let rendered = async {
-            let range = ReportRange::parse(report.date_from, report.date_to)?;
-            let (file, object) =
-                service::produce(&ctx.pool, report.client_id, range, report.requested_by).await?;
+            let (file, object) = match report.kind {
+                ReportKind::Performance => {
+                    let range = ReportRange::parse(report.date_from, report.date_to)?;
+                    service::produce(&ctx.pool, report.client_id, range, report.requested_by)
+                        .await?
+                }
+                ReportKind::Dashboard => {
+                    let (name, pdf) =
+                        dashboard::produce(&ctx.pool, report.client_id, chrono::Utc::now()).await?;
+                    service::rendered(report.client_id, &name, pdf, report.requested_by)
+                }
+            };
             let key = file.storage_key.clone();
             let report_id = report.id;
             uploads::store_then_record(&ctx.pool, ctx.storage.as_ref(), &key, object, move |tx| {

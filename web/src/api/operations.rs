@@ -4,7 +4,9 @@
 
 #![allow(missing_docs, clippy::all)]
 
-pub use clientele_core::{ClientStatus, CommunicationType, JobStatus, ReportStatus, Role};
+pub use clientele_core::{
+    ApplicationStage, ClientStatus, CommunicationType, JobStatus, ReportStatus, Role,
+};
 use graphql_client::GraphQLQuery;
 
 /// `DateTime` scalar: RFC 3339 text.
@@ -23,7 +25,10 @@ macro_rules! operations {
                 schema_path = "../schema.graphql",
                 query_path = $file,
                 response_derives = "Debug, Clone, PartialEq",
-                extern_enums("Role", "ClientStatus", "CommunicationType", "JobStatus", "ReportStatus")
+                extern_enums(
+                    "Role", "ClientStatus", "CommunicationType", "JobStatus", "ReportStatus",
+                    "ApplicationStage"
+                )
             )]
             pub struct $op;
         )+
@@ -44,3 +49,5 @@ operations!("graphql/feedback.graphql":
     ClientFeedbackTab, SubmitFeedback, FinalizeFeedback, ClientReportList, GenerateReport,
     ReportProgress, ReportLink,
 );
+operations!("graphql/dashboard.graphql": ClientDashboard, ClientAnalytics, ExportDashboard);
+operations!("graphql/jobs.graphql": ClientJobsTab, JobSearch, LinkJobs, UnlinkJob);

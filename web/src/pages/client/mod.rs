@@ -1,8 +1,9 @@
-//! A client's page: the header card, Edit, and (for admins) Deactivate with a reason and
-//! Reactivate; then its tabs, each at its own address so it can be linked and reloaded:
-//! Overview (`/clients/:id`, the full record and contacts), Communications
-//! (`/clients/:id/communications`) and, for managers and admins, Feedback
-//! (`/clients/:id/feedback`).
+//! A client's page: the header card, Edit, Export PDF (the dashboard), and (for admins)
+//! Deactivate with a reason and Reactivate; then its tabs, each at its own address so it can
+//! be linked and reloaded: Overview (`/clients/:id`, the dashboard, the full record and
+//! contacts), Jobs (`/clients/:id/jobs`), Communications (`/clients/:id/communications`),
+//! for managers and admins Feedback (`/clients/:id/feedback`), and Analytics
+//! (`/clients/:id/analytics`).
 
 use std::collections::BTreeMap;
 
@@ -14,20 +15,26 @@ use leptos_router::{
     nested_router::Outlet,
 };
 
+mod analytics;
 mod communications;
 mod contacts;
+mod dashboard;
 mod feedback;
+mod jobs;
 
+pub use analytics::AnalyticsTab;
 pub use communications::CommunicationsTab;
 use contacts::ContactsPanel;
+use dashboard::DashboardPanel;
 pub use feedback::FeedbackTab;
+pub use jobs::JobsTab;
 
 use crate::{
     api::{
         self, ApiError,
         operations::{
-            ClientDetail, DeactivateClient, ReactivateClient, UpdateClient, client_detail,
-            deactivate_client, reactivate_client, update_client,
+            ClientDetail, DeactivateClient, ExportDashboard, ReactivateClient, UpdateClient,
+            client_detail, deactivate_client, export_dashboard, reactivate_client, update_client,
         },
     },
     components::{
@@ -71,6 +78,28 @@ pub fn ClientPage() -> impl IntoView {
     });
     let dialog = RwSignal::new(None::<Dialog>);
     let action_error = RwSignal::new(None::<ApiError>);
+    let exporting = RwSignal::new(false);
+    let export = move |_| {
+        exporting.set(true);
+        let client_id = id.get_untracked();
+        spawn_local(async move {
+            let exported =
+                api::call::<ExportDashboard>(session, export_dashboard::Variables { client_id })
+                    .await;
+            exporting.set(false);
+            match exported {
+                Ok(data) => {
+                    action_error.set(None);
+                    if let (Some(url), Some(window)) =
+                        (data.export_dashboard_pdf.download_url, web_sys::window())
+                    {
+                        let _ = window.location().assign(&url);
+                    }
+                }
+                Err(error) => action_error.set(Some(error)),
+            }
+        });
+    };
     let edit = move |_| {
         editing.set(true);
         navigate(
@@ -97,6 +126,9 @@ pub fn ClientPage() -> impl IntoView {
                                 <Show when=move || session.may(Permission::ManageClients) && !editing.get()>
                                     <button type="button" class="button" on:click=edit.clone()>"Edit"</button>
                                 </Show>
+                                <button type="button" class="button-quiet" on:click=export disabled=move || exporting.get()>
+                                    {move || if exporting.get() { "Exporting…" } else { "Export PDF" }}
+                                </button>
                                 <Show when=move || session.may(Permission::DeactivateClients) && active>
                                     <button type="button" class="button-danger" on:click=move |_| dialog.set(Some(Dialog::Deactivate))>"Deactivate"</button>
                                 </Show>
@@ -123,10 +155,12 @@ pub fn ClientPage() -> impl IntoView {
         </Transition>
         <nav class="tabs" aria-label="Client sections">
             <A href=move || format!("/clients/{}", id.get()) exact=true>"Overview"</A>
+            <A href=move || format!("/clients/{}/jobs", id.get())>"Jobs"</A>
             <A href=move || format!("/clients/{}/communications", id.get())>"Communications"</A>
             <Show when=move || session.may(Permission::ManageFeedback)>
                 <A href=move || format!("/clients/{}/feedback", id.get())>"Feedback"</A>
             </Show>
+            <A href=move || format!("/clients/{}/analytics", id.get())>"Analytics"</A>
         </nav>
         <section class="tab-panel">
             <Outlet/>
@@ -216,6 +250,7 @@ fn Overview(client: Client, changed: Callback<()>) -> impl IntoView {
             .map_or("—".to_owned(), |u| u.full_name.clone())
     );
     view! {
+        <DashboardPanel/>
         <div class="overview">
             <div class="card">
                 <h2>"Details"</h2>
