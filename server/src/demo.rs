@@ -350,8 +350,9 @@ pub async fn seed_pipeline(
                    40 + (draw * 7 + k) % 56, now() - make_interval(secs => age_days * 86400)
             from paths
         )
-        insert into application_stage_history (application_id, stage, entered_at, changed_by)
-        select p.application_id, s.stage,
+        insert into application_stage_history (application_id, job_id, stage, entered_at,
+                                               changed_by)
+        select p.application_id, p.job_id, s.stage,
                now() - make_interval(secs => p.age_days * 86400 * (1 - (s.n - 1)::float8
                                                                       / array_length(p.path, 1))),
                $3

@@ -8,25 +8,10 @@ use sqlx::{PgPool, postgres::PgPoolOptions};
 
 use crate::helpers::{
     ApplicationStage, JobStatus, Refused, TestApp, client_analytics::Granularity,
-    create_candidate::CreateCandidateInput, create_job::CreateJobInput,
 };
 
 fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a day")
-}
-
-async fn job(app: &TestApp, title: &str, status: JobStatus, client: Option<&str>) -> String {
-    app.create_job(
-        Role::Manager,
-        CreateJobInput {
-            title: title.to_owned(),
-            status,
-            client_id: client.map(str::to_owned),
-        },
-    )
-    .await
-    .expect("a job")
-    .id
 }
 
 /// Backdates a job's opening and filling.
@@ -40,47 +25,18 @@ async fn dates(app: &TestApp, job: &str, opened: &str, filled: Option<&str>) {
         .expect("dated");
 }
 
-async fn candidate(app: &TestApp, name: &str) -> String {
-    app.create_candidate(
-        Role::Recruiter,
-        CreateCandidateInput {
-            full_name: name.to_owned(),
-            email: None,
-            client_id: None,
-        },
-    )
-    .await
-    .expect("a candidate")
-    .id
-}
-
-/// Applies `person` to `job` and moves them along `path`; the application.
-async fn apply(app: &TestApp, person: &str, job: &str, path: &[ApplicationStage]) -> String {
-    let id = app
-        .apply_candidate(Role::Recruiter, person.to_owned(), job.to_owned())
-        .await
-        .expect("applied")
-        .id;
-    for stage in path {
-        app.move_application(Role::Recruiter, id.clone(), *stage)
-            .await
-            .expect("moved");
-    }
-    id
-}
-
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn the_dashboard_counts_the_clients_jobs_candidates_hires_and_time_to_fill(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let client = app.create_named_client("Dash Co", vec![]).await;
     let other = app.create_named_client("Other Co", vec![]).await;
-    let filled_a = job(&app, "A", JobStatus::Open, Some(&client)).await;
-    let filled_b = job(&app, "B", JobStatus::Open, Some(&client)).await;
-    job(&app, "C", JobStatus::Open, Some(&client)).await;
-    let on_hold = job(&app, "D", JobStatus::Open, Some(&client)).await;
-    job(&app, "E", JobStatus::Draft, Some(&client)).await;
-    let linked = job(&app, "F", JobStatus::Open, Some(&other)).await;
-    let unlinked = job(&app, "G", JobStatus::Open, Some(&other)).await;
+    let filled_a = app.new_job("A", JobStatus::Open, Some(&client)).await;
+    let filled_b = app.new_job("B", JobStatus::Open, Some(&client)).await;
+    app.new_job("C", JobStatus::Open, Some(&client)).await;
+    let on_hold = app.new_job("D", JobStatus::Open, Some(&client)).await;
+    app.new_job("E", JobStatus::Draft, Some(&client)).await;
+    let linked = app.new_job("F", JobStatus::Open, Some(&other)).await;
+    let unlinked = app.new_job("G", JobStatus::Open, Some(&other)).await;
     app.link_job(Role::Manager, client.clone(), linked.clone())
         .await
         .expect("linked");
@@ -115,27 +71,22 @@ async fn the_dashboard_counts_the_clients_jobs_candidates_hires_and_time_to_fill
     .await; // 30 days
 
     use ApplicationStage::*;
-    let ann = candidate(&app, "Ann").await;
-    apply(&app, &ann, &filled_a, &[Screened, Hired]).await;
-    apply(&app, &ann, &linked, &[Screened]).await; // the same person twice: one candidate
-    let ben = candidate(&app, "Ben").await;
-    apply(&app, &ben, &filled_a, &[Rejected]).await;
-    let cem = candidate(&app, "Cem").await;
-    apply(&app, &cem, &filled_a, &[]).await;
-    let dia = candidate(&app, "Dia").await;
-    apply(
-        &app,
-        &dia,
-        &filled_b,
-        &[Screened, Interviewed, Offered, Hired],
-    )
-    .await;
-    let eli = candidate(&app, "Eli").await;
-    apply(&app, &eli, &filled_b, &[Rejected]).await;
-    let fay = candidate(&app, "Fay").await;
-    apply(&app, &fay, &linked, &[]).await;
-    let gus = candidate(&app, "Gus").await;
-    apply(&app, &gus, &unlinked, &[Hired]).await; // not the client's any more
+    let ann = app.new_candidate("Ann").await;
+    app.apply_along(&ann, &filled_a, &[Screened, Hired]).await;
+    app.apply_along(&ann, &linked, &[Screened]).await; // the same person twice: one candidate
+    let ben = app.new_candidate("Ben").await;
+    app.apply_along(&ben, &filled_a, &[Rejected]).await;
+    let cem = app.new_candidate("Cem").await;
+    app.apply_along(&cem, &filled_a, &[]).await;
+    let dia = app.new_candidate("Dia").await;
+    app.apply_along(&dia, &filled_b, &[Screened, Interviewed, Offered, Hired])
+        .await;
+    let eli = app.new_candidate("Eli").await;
+    app.apply_along(&eli, &filled_b, &[Rejected]).await;
+    let fay = app.new_candidate("Fay").await;
+    app.apply_along(&fay, &linked, &[]).await;
+    let gus = app.new_candidate("Gus").await;
+    app.apply_along(&gus, &unlinked, &[Hired]).await; // not the client's any more
 
     let dashboard = app
         .dashboard(Role::Analyst, client, 30, 100)
@@ -193,7 +144,7 @@ async fn recent_activity_merges_every_kind_newest_first_within_the_window(pool: 
         .await
         .expect("logged");
 
-    let role = job(&app, "Welder", JobStatus::Open, None).await;
+    let role = app.new_job("Welder", JobStatus::Open, None).await;
     app.link_job(Role::Manager, client.clone(), role.clone())
         .await
         .expect("linked");
@@ -203,8 +154,10 @@ async fn recent_activity_merges_every_kind_newest_first_within_the_window(pool: 
         .await
         .expect("dated");
 
-    let person = candidate(&app, "Ann Lee").await;
-    let application = apply(&app, &person, &role, &[ApplicationStage::Interviewed]).await;
+    let person = app.new_candidate("Ann Lee").await;
+    let application = app
+        .apply_along(&person, &role, &[ApplicationStage::Interviewed])
+        .await;
     sqlx::query("update application_stage_history set entered_at = $2 where application_id = $1::uuid and stage = 'applied'")
         .bind(&application)
         .bind(ago(5))
@@ -298,10 +251,12 @@ async fn aggregation_writes_each_client_and_day_once_and_a_rerun_replaces_it(poo
     let app = TestApp::new(pool).await;
     let client = app.create_named_client("Counted Co", vec![]).await;
     app.create_named_client("Quiet Co", vec![]).await;
-    let role = job(&app, "Nurse", JobStatus::Open, Some(&client)).await;
+    let role = app.new_job("Nurse", JobStatus::Open, Some(&client)).await;
     let today = Utc::now().date_naive();
-    let person = candidate(&app, "Ann").await;
-    let application = apply(&app, &person, &role, &[ApplicationStage::Screened]).await;
+    let person = app.new_candidate("Ann").await;
+    let application = app
+        .apply_along(&person, &role, &[ApplicationStage::Screened])
+        .await;
 
     let run = app
         .run_analytics_aggregation(Role::Admin, today)

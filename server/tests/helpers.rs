@@ -334,6 +334,57 @@ impl TestApp {
         .expect("creating a client")
         .id
     }
+
+    /// Creates a job as a manager, optionally for a client, and returns its id.
+    pub async fn new_job(&self, title: &str, status: JobStatus, client: Option<&str>) -> String {
+        self.create_job(
+            Role::Manager,
+            create_job::CreateJobInput {
+                title: title.to_owned(),
+                status,
+                client_id: client.map(str::to_owned),
+            },
+        )
+        .await
+        .expect("creating a job")
+        .id
+    }
+
+    /// Adds a candidate as a recruiter and returns its id.
+    pub async fn new_candidate(&self, name: &str) -> String {
+        self.create_candidate(
+            Role::Recruiter,
+            create_candidate::CreateCandidateInput {
+                full_name: name.to_owned(),
+                email: None,
+                client_id: None,
+            },
+        )
+        .await
+        .expect("adding a candidate")
+        .id
+    }
+
+    /// Applies `candidate` to `job` and moves the application along `path`, as a recruiter;
+    /// the application's id.
+    pub async fn apply_along(
+        &self,
+        candidate: &str,
+        job: &str,
+        path: &[ApplicationStage],
+    ) -> String {
+        let id = self
+            .apply_candidate(Role::Recruiter, candidate.to_owned(), job.to_owned())
+            .await
+            .expect("applying")
+            .id;
+        for stage in path {
+            self.move_application(Role::Recruiter, id.clone(), *stage)
+                .await
+                .expect("moving the application");
+        }
+        id
+    }
 }
 
 /// A file to upload.

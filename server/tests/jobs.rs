@@ -5,37 +5,9 @@ use clientele::auth::Role;
 use sqlx::PgPool;
 
 use crate::helpers::{
-    ApplicationStage, JobStatus, Refused, TestApp, create_candidate::CreateCandidateInput,
-    create_job::CreateJobInput, update_job::UpdateJobInput,
+    ApplicationStage, JobStatus, Refused, TestApp, create_job::CreateJobInput,
+    update_job::UpdateJobInput,
 };
-
-async fn job(app: &TestApp, title: &str, status: JobStatus, client: Option<&str>) -> String {
-    app.create_job(
-        Role::Manager,
-        CreateJobInput {
-            title: title.to_owned(),
-            status,
-            client_id: client.map(str::to_owned),
-        },
-    )
-    .await
-    .expect("a job")
-    .id
-}
-
-async fn candidate(app: &TestApp, name: &str) -> String {
-    app.create_candidate(
-        Role::Recruiter,
-        CreateCandidateInput {
-            full_name: name.to_owned(),
-            email: None,
-            client_id: None,
-        },
-    )
-    .await
-    .expect("a candidate")
-    .id
-}
 
 async fn count(app: &TestApp, sql: &'static str) -> i64 {
     sqlx::query_scalar(sql)
@@ -138,9 +110,11 @@ async fn jobs_are_found_by_client_status_and_title(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let north = app.create_named_client("North Ltd", vec![]).await;
     let south = app.create_named_client("South Ltd", vec![]).await;
-    job(&app, "Data Engineer", JobStatus::Open, Some(&north)).await;
-    job(&app, "Data Analyst", JobStatus::Draft, Some(&north)).await;
-    let linked = job(&app, "Designer", JobStatus::Open, Some(&south)).await;
+    app.new_job("Data Engineer", JobStatus::Open, Some(&north))
+        .await;
+    app.new_job("Data Analyst", JobStatus::Draft, Some(&north))
+        .await;
+    let linked = app.new_job("Designer", JobStatus::Open, Some(&south)).await;
     app.link_job(Role::Manager, north.clone(), linked)
         .await
         .expect("linked");
@@ -179,8 +153,8 @@ async fn jobs_are_found_by_client_status_and_title(pool: PgPool) {
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn an_application_moves_through_stages_and_keeps_its_history(pool: PgPool) {
     let app = TestApp::new(pool).await;
-    let job_id = job(&app, "Nurse", JobStatus::Open, None).await;
-    let ann = candidate(&app, "Ann Lee").await;
+    let job_id = app.new_job("Nurse", JobStatus::Open, None).await;
+    let ann = app.new_candidate("Ann Lee").await;
     let applied = app
         .apply_candidate(Role::Recruiter, ann.clone(), job_id.clone())
         .await
@@ -243,7 +217,7 @@ async fn an_application_moves_through_stages_and_keeps_its_history(pool: PgPool)
 async fn unlinking_keeps_who_and_when_and_linking_again_brings_the_same_link_back(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let client = app.create_named_client("Linked Co", vec![]).await;
-    let job_id = job(&app, "Welder", JobStatus::Open, None).await;
+    let job_id = app.new_job("Welder", JobStatus::Open, None).await;
 
     app.link_job(Role::Manager, client.clone(), job_id.clone())
         .await
@@ -299,7 +273,7 @@ async fn unlinking_keeps_who_and_when_and_linking_again_brings_the_same_link_bac
         "link, unlink, link: the no-op link is not recorded"
     );
 
-    let own = job(&app, "Own job", JobStatus::Open, Some(&client)).await;
+    let own = app.new_job("Own job", JobStatus::Open, Some(&client)).await;
     app.unlink_job(Role::Manager, client.clone(), own)
         .await
         .refused("CONFLICT");
@@ -314,7 +288,10 @@ async fn linking_several_jobs_is_all_or_nothing(pool: PgPool) {
     let client = app.create_named_client("Bulk Co", vec![]).await;
     let mut ids = Vec::new();
     for n in 0..3 {
-        ids.push(job(&app, &format!("Role {n}"), JobStatus::Open, None).await);
+        ids.push(
+            app.new_job(&format!("Role {n}"), JobStatus::Open, None)
+                .await,
+        );
     }
     let stranger = uuid::Uuid::new_v4().to_string();
     let mut with_bad = ids.clone();
@@ -367,8 +344,8 @@ async fn linking_several_jobs_is_all_or_nothing(pool: PgPool) {
 async fn deactivating_a_client_leaves_its_jobs_linked_but_takes_no_new_links(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let client = app.create_named_client("Paused Co", vec![]).await;
-    let first = job(&app, "First", JobStatus::Open, None).await;
-    let second = job(&app, "Second", JobStatus::Open, None).await;
+    let first = app.new_job("First", JobStatus::Open, None).await;
+    let second = app.new_job("Second", JobStatus::Open, None).await;
     app.link_job(Role::Manager, client.clone(), first)
         .await
         .expect("linked");
@@ -401,8 +378,8 @@ async fn deactivating_a_client_leaves_its_jobs_linked_but_takes_no_new_links(poo
 async fn a_clients_jobs_carry_their_pipeline_and_a_job_its_funnel(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let client = app.create_named_client("Funnel Co", vec![]).await;
-    let job_id = job(&app, "Chemist", JobStatus::Open, Some(&client)).await;
-    let other = job(&app, "Other", JobStatus::Draft, Some(&client)).await;
+    let job_id = app.new_job("Chemist", JobStatus::Open, Some(&client)).await;
+    let other = app.new_job("Other", JobStatus::Draft, Some(&client)).await;
     // Four candidates: one hired (applied → screened → interviewed → hired), one rejected
     // after screening, one interviewed, one only applied.
     let paths: [&[ApplicationStage]; 4] = [
@@ -416,7 +393,7 @@ async fn a_clients_jobs_carry_their_pipeline_and_a_job_its_funnel(pool: PgPool) 
         &[],
     ];
     for (n, path) in paths.iter().enumerate() {
-        let person = candidate(&app, &format!("Person {n}")).await;
+        let person = app.new_candidate(&format!("Person {n}")).await;
         let application = app
             .apply_candidate(Role::Recruiter, person, job_id.clone())
             .await
@@ -487,8 +464,8 @@ async fn a_clients_jobs_carry_their_pipeline_and_a_job_its_funnel(pool: PgPool) 
 async fn a_clients_jobs_are_filtered_by_the_day_they_opened(pool: PgPool) {
     let app = TestApp::new(pool).await;
     let client = app.create_named_client("Dated Co", vec![]).await;
-    let early = job(&app, "Early", JobStatus::Open, Some(&client)).await;
-    job(&app, "Late", JobStatus::Open, Some(&client)).await;
+    let early = app.new_job("Early", JobStatus::Open, Some(&client)).await;
+    app.new_job("Late", JobStatus::Open, Some(&client)).await;
     sqlx::query("update jobs set opened_at = '2026-01-10T23:30:00Z' where id = $1::uuid")
         .bind(&early)
         .execute(&app.pool)

@@ -631,10 +631,7 @@ async fn a_report_lists_the_latest_important_communications_and_how_many_there_a
 async fn the_dashboard_exports_as_a_pdf_with_its_figures_funnel_statuses_and_activity(
     pool: PgPool,
 ) {
-    use crate::helpers::{
-        ApplicationStage, JobStatus, create_candidate::CreateCandidateInput,
-        create_job::CreateJobInput,
-    };
+    use crate::helpers::{ApplicationStage, JobStatus};
     let app = TestApp::new(pool).await;
     let hostile_name = "#set page(width: 1cm) ] *Dash* $x$";
     let client = new_client(&app, hostile_name).await;
@@ -644,18 +641,7 @@ async fn the_dashboard_exports_as_a_pdf_with_its_figures_funnel_statuses_and_act
         ("Night shift lead", JobStatus::Open),
         ("Dispatcher", JobStatus::Draft),
     ] {
-        let job = app
-            .create_job(
-                Role::Manager,
-                CreateJobInput {
-                    title: title.to_owned(),
-                    status,
-                    client_id: None,
-                },
-            )
-            .await
-            .expect("a job")
-            .id;
+        let job = app.new_job(title, status, None).await;
         app.link_job(Role::Manager, client.clone(), job.clone())
             .await
             .expect("linked");
@@ -669,28 +655,8 @@ async fn the_dashboard_exports_as_a_pdf_with_its_figures_funnel_statuses_and_act
         ),
         ("Cy Carter", vec![]),
     ] {
-        let person = app
-            .create_candidate(
-                Role::Recruiter,
-                CreateCandidateInput {
-                    full_name: name.to_owned(),
-                    email: None,
-                    client_id: None,
-                },
-            )
-            .await
-            .expect("a candidate")
-            .id;
-        let application = app
-            .apply_candidate(Role::Recruiter, person, jobs[0].clone())
-            .await
-            .expect("applied")
-            .id;
-        for stage in path {
-            app.move_application(Role::Recruiter, application.clone(), stage)
-                .await
-                .expect("moved");
-        }
+        let person = app.new_candidate(name).await;
+        app.apply_along(&person, &jobs[0], &path).await;
     }
 
     let report = app

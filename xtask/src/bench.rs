@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: the API benchmarks (server/benches/api.rs) in release, against a
 //! fresh database on the same PostgreSQL the other commands use; then the app's first render
-//! in Debian's Chromium (e2e/bench/first-render.mjs) against the real server with demo data.
+//! in Debian's Chromium (e2e/bench/first-render.mjs) and a client's page with 500 linked jobs
+//! (e2e/bench/dashboard-500.mjs) against the real server with demo data.
 //! S3 upload throughput is measured against moto's server, which this command starts.
 //! Figures are printed, never asserted: speed is not a test.
 
@@ -28,5 +29,6 @@ pub fn bench() -> anyhow::Result<ExitCode> {
     e2e::ensure_browser()?;
     let server = e2e::DemoServer::start(&server_url, &binary, None)?;
     setup::run(server.node().arg("e2e/bench/first-render.mjs"))?;
+    setup::run(server.node().arg("e2e/bench/dashboard-500.mjs"))?;
     Ok(ExitCode::SUCCESS)
 }

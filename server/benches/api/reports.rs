@@ -77,10 +77,10 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<Uuid> {
                     (array['applied', 'screened', 'shortlisted', 'interviewed', 'offered',
                            'hired', 'rejected'])[1 + p.g % 7]
              from numbered p join jobs_of_client j on j.n = p.g % 50
-             returning id, stage, created_at
+             returning id, job_id, stage, created_at
          )
-         insert into application_stage_history (application_id, stage, entered_at)
-         select id, stage, timestamp '2024-02-01' + ((abs(hashtext(id::text)) % 1000) || ' days')::interval
+         insert into application_stage_history (application_id, job_id, stage, entered_at)
+         select id, job_id, stage, timestamp '2024-02-01' + ((abs(hashtext(id::text)) % 1000) || ' days')::interval
          from applied",
     )
     .bind(client)

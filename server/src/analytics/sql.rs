@@ -15,22 +15,32 @@ pub async fn stats(db: impl PgExecutor<'_>, client_id: Uuid) -> sqlx::Result<Das
     sqlx::query_as!(
         DashboardStats,
         r#"
-        with linked as (
-            select id from jobs where client_id = $1
-            union
-            select job_id from client_job_assignments where client_id = $1 and is_active
+        with linked as materialized (
+            select array(
+                select id from jobs where client_id = $1
+                union
+                select job_id from client_job_assignments where client_id = $1 and is_active
+            ) as ids
         ),
-        linked_jobs as (select j.status, j.opened_at, j.filled_at from jobs j join linked using (id)),
-        apps as (select a.candidate_id, a.stage from applications a join linked l on l.id = a.job_id)
-        select
-            (select count(*) from linked_jobs) as "linked_jobs!",
-            (select count(*) from linked_jobs where status in ('open', 'on-hold')) as "active_jobs!",
-            (select count(distinct candidate_id) from apps) as "total_candidates!",
-            (select count(*) from apps where stage = 'hired') as "hires!",
-            (select avg(extract(epoch from filled_at - opened_at) / 86400)::float8
-             from linked_jobs
-             where status = 'filled' and filled_at is not null and opened_at is not null)
-                as average_time_to_fill_days
+        job_figures as (
+            select count(*) as linked_jobs,
+                   count(*) filter (where j.status in ('open', 'on-hold')) as active_jobs,
+                   (avg(extract(epoch from j.filled_at - j.opened_at) / 86400)
+                       filter (where j.status = 'filled' and j.filled_at is not null
+                                 and j.opened_at is not null))::float8 as time_to_fill
+            from jobs j
+            where j.id = any((select ids from linked)::uuid[])
+        ),
+        application_figures as (
+            select count(distinct a.candidate_id) as candidates,
+                   count(*) filter (where a.stage = 'hired') as hires
+            from applications a
+            where a.job_id = any((select ids from linked)::uuid[])
+        )
+        select jf.linked_jobs as "linked_jobs!", jf.active_jobs as "active_jobs!",
+               af.candidates as "total_candidates!", af.hires as "hires!",
+               jf.time_to_fill as average_time_to_fill_days
+        from job_figures jf cross join application_figures af
         "#,
         client_id
     )
@@ -45,13 +55,13 @@ pub async fn pipeline(
 ) -> sqlx::Result<Vec<(ApplicationStage, i64)>> {
     let rows = sqlx::query!(
         r#"
-        with linked as (
+        select a.stage as "stage: ApplicationStage", count(*) as "count!"
+        from applications a
+        where a.job_id = any(array(
             select id from jobs where client_id = $1
             union
             select job_id from client_job_assignments where client_id = $1 and is_active
-        )
-        select a.stage as "stage: ApplicationStage", count(*) as "count!"
-        from applications a join linked l on l.id = a.job_id
+        ))
         group by a.stage
         "#,
         client_id
@@ -68,13 +78,13 @@ pub async fn job_statuses(
 ) -> sqlx::Result<Vec<(JobStatus, i64)>> {
     let rows = sqlx::query!(
         r#"
-        with linked as (
+        select j.status as "status: JobStatus", count(*) as "count!"
+        from jobs j
+        where j.id = any(array(
             select id from jobs where client_id = $1
             union
             select job_id from client_job_assignments where client_id = $1 and is_active
-        )
-        select j.status as "status: JobStatus", count(*) as "count!"
-        from jobs j join linked using (id)
+        ))
         group by j.status
         "#,
         client_id
@@ -95,41 +105,56 @@ pub async fn activities(
 ) -> sqlx::Result<Vec<Activity>> {
     let rows = sqlx::query!(
         r#"
-        with linked as (
-            select id from jobs where client_id = $1
-            union
-            select job_id from client_job_assignments where client_id = $1 and is_active
+        with linked as materialized (
+            select array(
+                select id from jobs where client_id = $1
+                union
+                select job_id from client_job_assignments where client_id = $1 and is_active
+            ) as ids
+        ),
+        -- Each kind's latest `limit` first, so only those are joined and described.
+        moves as (
+            select h.application_id, h.stage, h.entered_at, h.changed_by
+            from application_stage_history h
+            where h.job_id = any((select ids from linked)::uuid[]) and h.entered_at >= $2
+            order by h.entered_at desc
+            limit $3
         ),
         events as (
-            select 'communication' as kind, c.communication_date as at, c.subject as summary,
-                   u.full_name as actor, c.id as record_id
-            from client_communications c
-            left join users u on u.id = c.logged_by
-            where c.client_id = $1 and c.communication_date >= $2 and c.communication_date <= now()
+            (select 'communication' as kind, c.communication_date as at, c.subject as summary,
+                    u.full_name as actor, c.id as record_id
+             from client_communications c
+             left join users u on u.id = c.logged_by
+             where c.client_id = $1 and c.communication_date >= $2
+               and c.communication_date <= now()
+             order by c.communication_date desc
+             limit $3)
             union all
-            select case a.action when 'client.job_linked' then 'job_linked' else 'job_unlinked' end,
-                   a.at, coalesce(j.title, 'A job'), u.full_name, j.id
-            from audit_log a
-            left join jobs j on j.id = coalesce(a.after ->> 'job_id', a.before ->> 'job_id')::uuid
-            left join users u on u.id = a.actor_id
-            where a.entity = 'client' and a.entity_id = $1
-              and a.action in ('client.job_linked', 'client.job_unlinked') and a.at >= $2
+            (select case a.action when 'client.job_linked' then 'job_linked' else 'job_unlinked' end,
+                    a.at, coalesce(j.title, 'A job'), u.full_name, j.id
+             from audit_log a
+             left join jobs j on j.id = coalesce(a.after ->> 'job_id', a.before ->> 'job_id')::uuid
+             left join users u on u.id = a.actor_id
+             where a.entity = 'client' and a.entity_id = $1
+               and a.action in ('client.job_linked', 'client.job_unlinked') and a.at >= $2
+             order by a.at desc
+             limit $3)
             union all
-            select 'stage_changed', h.entered_at,
-                   p.full_name || ' moved to ' || initcap(h.stage) || ' · ' || j.title,
+            select 'stage_changed', m.entered_at,
+                   p.full_name || ' moved to ' || initcap(m.stage) || ' · ' || j.title,
                    u.full_name, ap.id
-            from linked l
-            join jobs j on j.id = l.id
-            join applications ap on ap.job_id = l.id
-            join application_stage_history h on h.application_id = ap.id
+            from moves m
+            join applications ap on ap.id = m.application_id
+            join jobs j on j.id = ap.job_id
             join candidates p on p.id = ap.candidate_id
-            left join users u on u.id = h.changed_by
-            where h.entered_at >= $2
+            left join users u on u.id = m.changed_by
             union all
-            select 'feedback', f.created_at, 'Feedback for ' || f.feedback_period, u.full_name, f.id
-            from client_feedback f
-            left join users u on u.id = f.submitted_by
-            where f.client_id = $1 and f.created_at >= $2
+            (select 'feedback', f.created_at, 'Feedback for ' || f.feedback_period, u.full_name, f.id
+             from client_feedback f
+             left join users u on u.id = f.submitted_by
+             where f.client_id = $1 and f.created_at >= $2
+             order by f.created_at desc
+             limit $3)
         )
         select kind as "kind!", at as "at!", summary as "summary!", actor, record_id
         from events
@@ -241,8 +266,7 @@ pub async fn aggregate(
                    count(*) filter (where h.stage = 'interviewed') as interviewed,
                    count(*) filter (where h.stage = 'hired') as hired
             from application_stage_history h
-            join applications a on a.id = h.application_id
-            join links l on l.job_id = a.job_id
+            join links l on l.job_id = h.job_id
             where h.entered_at >= $2 and h.entered_at < $3
             group by l.client_id
         ),

@@ -69,7 +69,7 @@ async fn gather_in(
         feedback::averages(&mut *db, client_id, Some(range.from()), Some(range.to())).await?;
     let periods = sql::period_averages(&mut *db, client_id, range.from(), range.to()).await?;
     let jobs = sql::job_figures(&mut *db, client_id, range.starts(), range.ends()).await?;
-    let stages = sql::stage_counts(&mut *db, client_id).await?;
+    let stages = crate::analytics::pipeline(&mut *db, client_id).await?;
     let important = sql::important_communications(
         &mut *db,
         client_id,
@@ -132,8 +132,9 @@ async fn gather_in(
                 .map_or_else(|| "—".to_owned(), |d| format!("{d:.1} days")),
             stages: stages
                 .into_iter()
+                .filter(|s| s.count > 0)
                 .map(|s| StagePart {
-                    stage: capitalized(&s.stage),
+                    stage: s.stage.label().to_owned(),
                     count: s.count,
                 })
                 .collect(),
@@ -148,13 +149,6 @@ async fn gather_in(
                 logged_by: c.logged_by,
             })
             .collect(),
-    })
-}
-
-fn capitalized(word: &str) -> String {
-    let mut chars = word.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
     })
 }
 

@@ -227,65 +227,38 @@ pub async fn job_figures(
     sqlx::query_as!(
         JobFigures,
         r#"
-        with linked as (
-            select id from jobs where client_id = $1
-            union
-            select job_id from client_job_assignments where client_id = $1 and is_active
+        with linked as materialized (
+            select array(
+                select id from jobs where client_id = $1
+                union
+                select job_id from client_job_assignments where client_id = $1 and is_active
+            ) as ids
         ),
-        linked_jobs as (
-            select j.status, j.opened_at, j.filled_at from jobs j join linked using (id)
+        job_figures as (
+            select count(*) as linked,
+                   count(*) filter (where j.status = 'open') as open,
+                   count(*) filter (where j.filled_at >= $2 and j.filled_at < $3) as filled,
+                   (avg(extract(epoch from j.filled_at - j.opened_at) / 86400)
+                       filter (where j.filled_at >= $2 and j.filled_at < $3
+                                 and j.opened_at is not null))::float8 as days_to_fill
+            from jobs j
+            where j.id = any((select ids from linked)::uuid[])
+        ),
+        hired as (
+            select count(distinct h.application_id) as hires
+            from application_stage_history h
+            where h.job_id = any((select ids from linked)::uuid[])
+              and h.stage = 'hired' and h.entered_at >= $2 and h.entered_at < $3
         )
-        select
-            (select count(*) from linked_jobs) as "linked!",
-            (select count(*) from linked_jobs where status = 'open') as "open!",
-            (select count(*) from linked_jobs where filled_at >= $2 and filled_at < $3)
-                as "filled!",
-            (select count(distinct h.application_id)
-             from linked l
-             join applications a on a.job_id = l.id
-             join application_stage_history h on h.application_id = a.id
-             where h.stage = 'hired' and h.entered_at >= $2 and h.entered_at < $3) as "hires!",
-            (select avg(extract(epoch from filled_at - opened_at) / 86400)::float8
-             from linked_jobs
-             where filled_at >= $2 and filled_at < $3 and opened_at is not null) as days_to_fill
+        select jf.linked as "linked!", jf.open as "open!", jf.filled as "filled!",
+               hired.hires as "hires!", jf.days_to_fill
+        from job_figures jf cross join hired
         "#,
         client_id,
         from,
         until
     )
     .fetch_one(db)
-    .await
-}
-
-/// Candidates in one stage.
-pub struct StageCount {
-    pub stage: String,
-    pub count: i64,
-}
-
-/// How many candidates of the client's jobs are in each stage now, in pipeline order.
-pub async fn stage_counts(
-    db: impl PgExecutor<'_>,
-    client_id: Uuid,
-) -> sqlx::Result<Vec<StageCount>> {
-    sqlx::query_as!(
-        StageCount,
-        r#"
-        with linked as (
-            select id from jobs where client_id = $1
-            union
-            select job_id from client_job_assignments where client_id = $1 and is_active
-        )
-        select a.stage, count(*) as "count!"
-        from applications a join linked l on l.id = a.job_id
-        group by a.stage
-        order by array_position(
-            array['applied', 'screened', 'shortlisted', 'interviewed', 'offered', 'hired',
-                  'rejected'], a.stage)
-        "#,
-        client_id
-    )
-    .fetch_all(db)
     .await
 }
 
