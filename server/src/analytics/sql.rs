@@ -15,27 +15,20 @@ pub async fn stats(db: impl PgExecutor<'_>, client_id: Uuid) -> sqlx::Result<Das
     sqlx::query_as!(
         DashboardStats,
         r#"
-        with linked as materialized (
-            select array(
-                select id from jobs where client_id = $1
-                union
-                select job_id from client_job_assignments where client_id = $1 and is_active
-            ) as ids
-        ),
-        job_figures as (
+        with job_figures as (
             select count(*) as linked_jobs,
                    count(*) filter (where j.status in ('open', 'on-hold')) as active_jobs,
                    (avg(extract(epoch from j.filled_at - j.opened_at) / 86400)
                        filter (where j.status = 'filled' and j.filled_at is not null
                                  and j.opened_at is not null))::float8 as time_to_fill
             from jobs j
-            where j.id = any((select ids from linked)::uuid[])
+            where j.id = any((select client_job_ids($1))::uuid[])
         ),
         application_figures as (
             select count(distinct a.candidate_id) as candidates,
                    count(*) filter (where a.stage = 'hired') as hires
             from applications a
-            where a.job_id = any((select ids from linked)::uuid[])
+            where a.job_id = any((select client_job_ids($1))::uuid[])
         )
         select jf.linked_jobs as "linked_jobs!", jf.active_jobs as "active_jobs!",
                af.candidates as "total_candidates!", af.hires as "hires!",
@@ -57,11 +50,7 @@ pub async fn pipeline(
         r#"
         select a.stage as "stage: ApplicationStage", count(*) as "count!"
         from applications a
-        where a.job_id = any(array(
-            select id from jobs where client_id = $1
-            union
-            select job_id from client_job_assignments where client_id = $1 and is_active
-        ))
+        where a.job_id = any((select client_job_ids($1))::uuid[])
         group by a.stage
         "#,
         client_id
@@ -80,11 +69,7 @@ pub async fn job_statuses(
         r#"
         select j.status as "status: JobStatus", count(*) as "count!"
         from jobs j
-        where j.id = any(array(
-            select id from jobs where client_id = $1
-            union
-            select job_id from client_job_assignments where client_id = $1 and is_active
-        ))
+        where j.id = any((select client_job_ids($1))::uuid[])
         group by j.status
         "#,
         client_id
@@ -105,18 +90,11 @@ pub async fn activities(
 ) -> sqlx::Result<Vec<Activity>> {
     let rows = sqlx::query!(
         r#"
-        with linked as materialized (
-            select array(
-                select id from jobs where client_id = $1
-                union
-                select job_id from client_job_assignments where client_id = $1 and is_active
-            ) as ids
-        ),
         -- Each kind's latest `limit` first, so only those are joined and described.
-        moves as (
+        with moves as (
             select h.application_id, h.stage, h.entered_at, h.changed_by
             from application_stage_history h
-            where h.job_id = any((select ids from linked)::uuid[]) and h.entered_at >= $2
+            where h.job_id = any((select client_job_ids($1))::uuid[]) and h.entered_at >= $2
             order by h.entered_at desc
             limit $3
         ),

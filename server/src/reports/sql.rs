@@ -227,14 +227,7 @@ pub async fn job_figures(
     sqlx::query_as!(
         JobFigures,
         r#"
-        with linked as materialized (
-            select array(
-                select id from jobs where client_id = $1
-                union
-                select job_id from client_job_assignments where client_id = $1 and is_active
-            ) as ids
-        ),
-        job_figures as (
+        with job_figures as (
             select count(*) as linked,
                    count(*) filter (where j.status = 'open') as open,
                    count(*) filter (where j.filled_at >= $2 and j.filled_at < $3) as filled,
@@ -242,12 +235,12 @@ pub async fn job_figures(
                        filter (where j.filled_at >= $2 and j.filled_at < $3
                                  and j.opened_at is not null))::float8 as days_to_fill
             from jobs j
-            where j.id = any((select ids from linked)::uuid[])
+            where j.id = any((select client_job_ids($1))::uuid[])
         ),
         hired as (
             select count(distinct h.application_id) as hires
             from application_stage_history h
-            where h.job_id = any((select ids from linked)::uuid[])
+            where h.job_id = any((select client_job_ids($1))::uuid[])
               and h.stage = 'hired' and h.entered_at >= $2 and h.entered_at < $3
         )
         select jf.linked as "linked!", jf.open as "open!", jf.filled as "filled!",

@@ -136,10 +136,7 @@ pub async fn list(
         select j.id, j.title, j.status as "status: JobStatus", j.opened_at, j.filled_at,
                j.client_id, j.created_at
         from jobs j
-        where ($1::uuid is null
-               or j.client_id = $1
-               or exists (select 1 from client_job_assignments a
-                          where a.job_id = j.id and a.client_id = $1 and a.is_active))
+        where ($1::uuid is null or j.id = any((select client_job_ids($1))::uuid[]))
           and ($2::text[] is null or j.status = any($2))
           and ($3::text is null or j.title ilike '%' || $3 || '%')
         order by j.created_at desc, j.id
@@ -157,10 +154,7 @@ pub async fn list(
         r#"
         select count(*) as "count!"
         from jobs j
-        where ($1::uuid is null
-               or j.client_id = $1
-               or exists (select 1 from client_job_assignments a
-                          where a.job_id = j.id and a.client_id = $1 and a.is_active))
+        where ($1::uuid is null or j.id = any((select client_job_ids($1))::uuid[]))
           and ($2::text[] is null or j.status = any($2))
           and ($3::text is null or j.title ilike '%' || $3 || '%')
         "#,
@@ -181,13 +175,7 @@ pub async fn is_job_of_client(
 ) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
         r#"
-        select exists (
-            select 1 from jobs j
-            where j.id = $1
-              and (j.client_id = $2
-                   or exists (select 1 from client_job_assignments a
-                              where a.job_id = j.id and a.client_id = $2 and a.is_active))
-        ) as "exists!"
+        select $1 = any(client_job_ids($2)) as "exists!"
         "#,
         job_id,
         client_id
@@ -224,15 +212,11 @@ pub async fn jobs_of_client(
     let items = sqlx::query_as!(
         Job,
         r#"
-        with linked as (
-            select id from jobs where client_id = $1
-            union
-            select job_id from client_job_assignments where client_id = $1 and is_active
-        )
         select j.id, j.title, j.status as "status: JobStatus", j.opened_at, j.filled_at,
                j.client_id, j.created_at
-        from jobs j join linked using (id)
-        where ($2::text[] is null or j.status = any($2))
+        from jobs j
+        where j.id = any((select client_job_ids($1))::uuid[])
+          and ($2::text[] is null or j.status = any($2))
           and ($3::timestamptz is null or coalesce(j.opened_at, j.created_at) >= $3)
           and ($4::timestamptz is null or coalesce(j.opened_at, j.created_at) < $4)
         order by j.created_at desc, j.id
@@ -249,14 +233,10 @@ pub async fn jobs_of_client(
     .await?;
     let total = sqlx::query_scalar!(
         r#"
-        with linked as (
-            select id from jobs where client_id = $1
-            union
-            select job_id from client_job_assignments where client_id = $1 and is_active
-        )
         select count(*) as "count!"
-        from jobs j join linked using (id)
-        where ($2::text[] is null or j.status = any($2))
+        from jobs j
+        where j.id = any((select client_job_ids($1))::uuid[])
+          and ($2::text[] is null or j.status = any($2))
           and ($3::timestamptz is null or coalesce(j.opened_at, j.created_at) >= $3)
           and ($4::timestamptz is null or coalesce(j.opened_at, j.created_at) < $4)
         "#,

@@ -1,0 +1,1 @@
+drop function client_job_ids(uuid);
