@@ -56,6 +56,12 @@ pub struct Config {
     pub max_query_depth: usize,
     /// Most complex query accepted (`CLIENTELE_MAX_QUERY_COMPLEXITY`, default 5000).
     pub max_query_complexity: usize,
+    /// Largest JSON or GET request body in bytes (`CLIENTELE_MAX_BODY_BYTES`, 1 MiB); a
+    /// bigger one is refused with 413 before it is read further. Uploads have their own.
+    pub max_body_bytes: usize,
+    /// Longest GraphQL query text in bytes (`CLIENTELE_MAX_QUERY_BYTES`, 100 KiB), refused
+    /// before it is parsed.
+    pub max_query_bytes: usize,
     /// Largest communication attachment in bytes (`CLIENTELE_ATTACHMENT_MAX_BYTES`, 10 MB).
     pub attachment_max_bytes: u64,
     /// Largest client logo in bytes (`CLIENTELE_LOGO_MAX_BYTES`, 2 MB).
@@ -117,6 +123,8 @@ impl Config {
             log_format,
             max_query_depth: parse_or(&var, "MAX_QUERY_DEPTH", 15)?,
             max_query_complexity: parse_or(&var, "MAX_QUERY_COMPLEXITY", 5000)?,
+            max_body_bytes: parse_or(&var, "MAX_BODY_BYTES", 1024 * 1024)?,
+            max_query_bytes: parse_or(&var, "MAX_QUERY_BYTES", 100 * 1024)?,
             attachment_max_bytes: parse_or(&var, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)?,
             logo_max_bytes: parse_or(&var, "LOGO_MAX_BYTES", 2 * 1024 * 1024)?,
             clamav_addr: var("CLAMAV_ADDR"),

@@ -20,6 +20,7 @@ use crate::{
     },
     config::Config,
     contacts::graphql::ContactsMutation,
+    error::AppError,
     events::Events,
     feedback::graphql::FeedbackMutation,
     graphql::{ApiContext, loaders::PgLoader},
@@ -65,6 +66,9 @@ pub struct Subscription(CommunicationsSubscription);
 /// The executable schema.
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
+/// Most directives one field may carry.
+const MAX_DIRECTIVES: usize = 8;
+
 /// Builds the schema with its limits.
 pub fn build(
     pool: PgPool,
@@ -87,6 +91,8 @@ pub fn build(
     })
     .limit_depth(config.max_query_depth)
     .limit_complexity(config.max_query_complexity)
+    .limit_recursive_depth(crate::graphql::limits::MAX_NESTING)
+    .limit_directives(MAX_DIRECTIVES)
     .finish()
 }
 
@@ -127,6 +133,30 @@ pub async fn execute(
     );
     let mut request = request.data(loader);
     keep_only_the_named_operation(&mut request);
+    let variables = request.variables.clone();
+    if let Ok(document) = request.parsed_query() {
+        let fields = crate::graphql::limits::nul_fields(document, &variables);
+        if !fields.is_empty() {
+            let error = AppError::Validation(
+                fields
+                    .into_iter()
+                    // An `input` argument is the form itself: its fields are named without
+                    // it, as in every other VALIDATION error.
+                    .map(|field| match field.strip_prefix("input.") {
+                        Some(inside) => inside.to_owned(),
+                        None => field,
+                    })
+                    .map(|field| {
+                        (
+                            field,
+                            "must not contain a NUL character (U+0000)".to_owned(),
+                        )
+                    })
+                    .collect(),
+            );
+            return async_graphql::Response::from_errors(vec![request_error(error)]);
+        }
+    }
     if let Some(viewer) = viewer {
         request = request.data(viewer);
     }
@@ -224,6 +254,14 @@ fn collect_fragments(
             }
         }
     }
+}
+
+/// A request-level error: about the request, not a place in its query text.
+pub fn request_error(error: AppError) -> async_graphql::ServerError {
+    let error: async_graphql::Error = error.into();
+    let mut server_error = async_graphql::ServerError::new(error.message, None);
+    server_error.extensions = error.extensions;
+    server_error
 }
 
 /// Errors async-graphql raises itself (syntax, unknown fields, bad argument values, depth

@@ -11,6 +11,7 @@ mod contacts;
 mod demo;
 mod feedback;
 mod helpers;
+mod hostile;
 mod jobs;
 mod permissions;
 mod platform;

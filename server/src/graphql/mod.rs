@@ -3,6 +3,7 @@
 //! above the domains, in `crate::schema`.
 
 pub mod context;
+pub mod limits;
 pub mod loaders;
 pub mod page;
 pub mod scalars;

@@ -146,6 +146,11 @@ async fn graphql_handler(
                 // An unreadable body is the HTTP request's fault, not a GraphQL answer.
                 Err(error) => return error_response(StatusCode::BAD_REQUEST, error),
             };
+            if let Err(error) =
+                crate::graphql::limits::check_text(&request.query, state.config.max_query_bytes)
+            {
+                return error_response(StatusCode::BAD_REQUEST, error);
+            }
             if method == Method::GET && is_mutation(&request) {
                 return error_response(
                     StatusCode::OK,
@@ -228,13 +233,69 @@ async fn read_request(
         };
         return crate::uploads::multipart::read(&content_type, request.into_body(), limits).await;
     }
+    if request.method() == Method::POST {
+        let body = bounded_body(request, state.config.max_body_bytes).await?;
+        // `application/graphql`: the body is the query text itself.
+        if content_type.starts_with("application/graphql")
+            && !content_type.starts_with("application/graphql-response")
+        {
+            let query = String::from_utf8(body.to_vec())
+                .map_err(|_| AppError::invalid("body", "is not UTF-8 text"))?;
+            return Ok(async_graphql::Request::new(query));
+        }
+        let request: async_graphql::Request = serde_json::from_slice(&body).map_err(|error| {
+            AppError::invalid(
+                "body",
+                format!("is not a GraphQL request in JSON ({error})"),
+            )
+        })?;
+        if request.query.trim().is_empty() && !request.extensions.contains_key("persistedQuery") {
+            return Err(AppError::invalid(
+                "body",
+                "is not a GraphQL request in JSON (it has no `query`)",
+            ));
+        }
+        return Ok(request);
+    }
     use axum::extract::FromRequest;
     GraphQLRequest::<async_graphql_axum::rejection::GraphQLRejection>::from_request(request, state)
         .await
         .map(GraphQLRequest::into_inner)
-        .map_err(|rejection| {
-            AppError::invalid("body", format!("is not a GraphQL request: {}", rejection.0))
+        .map_err(|_| {
+            AppError::invalid(
+                "query",
+                "a GET request needs `query` (and optionally `operationName` and `variables` \
+                 as JSON) in its query string",
+            )
         })
+}
+
+/// The body of a request, read only up to `limit` bytes: a declared or actual length over
+/// it is refused with PAYLOAD_TOO_LARGE before more is read.
+async fn bounded_body(
+    request: axum::extract::Request,
+    limit: usize,
+) -> Result<axum::body::Bytes, AppError> {
+    let too_large = || {
+        AppError::PayloadTooLarge(format!(
+            "the request body is over {limit} bytes; send large values as files or split \
+             the request"
+        ))
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(too_large());
+    }
+    let limited = http_body_util::Limited::new(request.into_body(), limit);
+    match http_body_util::BodyExt::collect(limited).await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(too_large()),
+        Err(_) => Err(AppError::invalid("body", "could not be read to its end")),
+    }
 }
 
 /// A response carrying one request-level error (no position: it is not about the query
@@ -244,9 +305,7 @@ fn error_response(status: StatusCode, error: AppError) -> Response {
         AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         _ => status,
     };
-    let error: async_graphql::Error = error.into();
-    let mut server_error = async_graphql::ServerError::new(error.message, None);
-    server_error.extensions = error.extensions;
+    let server_error = schema::request_error(error);
     let response: GraphQLResponse = async_graphql::Response::from_errors(vec![server_error]).into();
     (status, response).into_response()
 }

@@ -1,0 +1,217 @@
+//! Hostile requests: bodies and query texts past their limits are refused before they are
+//! read or parsed, NUL characters are a field error wherever they come, and a body that is
+//! not a GraphQL request gets a JSON error with a code.
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
+
+use axum::{
+    body::{Body, Bytes},
+    http::{Request, StatusCode, header},
+};
+use clientele::auth::Role;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+use crate::helpers::{Caller, TestApp};
+
+fn code(answer: &Value) -> &str {
+    answer["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_default()
+}
+
+fn fields(answer: &Value) -> Vec<String> {
+    let mut names: Vec<String> = answer["errors"][0]["extensions"]["fields"]
+        .as_object()
+        .map(|f| f.keys().cloned().collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// A body of `chunks` chunks of 64 KiB, counting how many bytes the server pulled.
+fn counted_body(chunks: usize, pulled: Arc<AtomicUsize>) -> Body {
+    let chunk = Bytes::from(vec![b' '; 64 * 1024]);
+    let stream = futures::stream::iter((0..chunks).map(move |_| {
+        pulled.fetch_add(chunk.len(), Ordering::SeqCst);
+        Ok::<_, std::io::Error>(chunk.clone())
+    }));
+    Body::from_stream(stream)
+}
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn a_20_mb_body_is_refused_with_413_before_it_is_read(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    // Declared: refused on the header alone.
+    let huge = json!({ "query": "query($v: String) { clients { pageInfo { total } } }",
+                       "variables": { "v": "x".repeat(20 * 1024 * 1024) } })
+    .to_string();
+    let declared = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, huge.len())
+        .body(Body::from(huge))
+        .expect("request");
+    let (status, _, body) = app.request(declared).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let answer: Value = serde_json::from_slice(&body).expect("a JSON answer");
+    assert_eq!(code(&answer), "PAYLOAD_TOO_LARGE");
+
+    // Streamed without a length: reading stops at the limit.
+    let pulled = Arc::new(AtomicUsize::new(0));
+    let streamed = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(counted_body(320, pulled.clone()))
+        .expect("request");
+    let (status, _, body) = app.request(streamed).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let answer: Value = serde_json::from_slice(&body).expect("a JSON answer");
+    assert_eq!(code(&answer), "PAYLOAD_TOO_LARGE");
+    let limit = app.state.config.max_body_bytes;
+    assert!(
+        pulled.load(Ordering::SeqCst) <= limit + 64 * 1024,
+        "read {} bytes of a 20 MB body with a {limit}-byte limit",
+        pulled.load(Ordering::SeqCst)
+    );
+}
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn a_monster_query_text_is_refused_before_it_is_parsed(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    // 5 million fields do not even fit in a body.
+    let monster = format!("{{ {} }}", "a ".repeat(5_000_000));
+    let (status, answer) = app
+        .send(
+            Caller::Anonymous,
+            "application/json",
+            json!({ "query": monster }).to_string().into_bytes(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(code(&answer), "PAYLOAD_TOO_LARGE");
+
+    // Under the body limit but over the query text limit.
+    let long = format!("{{ {} }}", "__typename ".repeat(20_000));
+    let (status, answer) = app
+        .send(
+            Caller::Anonymous,
+            "application/json",
+            json!({ "query": long }).to_string().into_bytes(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(code(&answer), "VALIDATION");
+    assert_eq!(fields(&answer), ["query"]);
+
+    // Short, but nested 20,000 levels deep: the parser never recurses into it.
+    let deep = format!("{}{}", "{a".repeat(20_000), "}".repeat(20_000));
+    let (status, answer) = app
+        .send(
+            Caller::Anonymous,
+            "application/json",
+            json!({ "query": deep }).to_string().into_bytes(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(code(&answer), "VALIDATION");
+    assert!(
+        answer["errors"][0]["extensions"]["fields"]["query"]
+            .as_str()
+            .is_some_and(|m| m.contains("nests deeper than 64 levels")),
+        "{answer}"
+    );
+    // The same through GET.
+    let uri = format!("/graphql?query={}", "%7Ba".repeat(100) + &"%7D".repeat(100));
+    let (status, _, body) = app
+        .request(Request::get(uri).body(Body::empty()).expect("request"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let answer: Value = serde_json::from_slice(&body).expect("a JSON answer");
+    assert_eq!(code(&answer), "VALIDATION");
+}
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn a_nul_character_is_a_field_error_inline_in_variables_and_in_inputs(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let inline = app
+        .post(
+            Role::Analyst,
+            &json!({ "query": r#"{ clients(filter: { search: "a\u0000b" }) { pageInfo { total } } }"# }),
+        )
+        .await;
+    assert_eq!(code(&inline), "VALIDATION", "{inline}");
+    assert_eq!(fields(&inline), ["filter.search"]);
+
+    let variables = app
+        .post(
+            Role::Analyst,
+            &json!({
+                "query": "query($f: ClientFilter) { clients(filter: $f) { pageInfo { total } } }",
+                "variables": { "f": { "search": "a\u{0}b" } },
+            }),
+        )
+        .await;
+    assert_eq!(code(&variables), "VALIDATION", "{variables}");
+    assert_eq!(fields(&variables), ["f.search"]);
+
+    let mutation = app
+        .post(
+            Role::Manager,
+            &json!({
+                "query": "mutation($i: CreateClientInput!) { createClient(input: $i) { id } }",
+                "variables": { "i": { "name": "Nul Ltd", "city": "Ber\u{0}lin",
+                                      "contacts": [{ "fullName": "A\u{0}nn" }] } },
+            }),
+        )
+        .await;
+    assert_eq!(code(&mutation), "VALIDATION", "{mutation}");
+    assert_eq!(fields(&mutation), ["i.city", "i.contacts[0].fullName"]);
+    let inline_input = app
+        .post(
+            Role::Manager,
+            &json!({ "query": r#"mutation { createClient(input: { name: "Nul\u0000 Ltd" }) { id } }"# }),
+        )
+        .await;
+    assert_eq!(fields(&inline_input), ["name"], "{inline_input}");
+    let clients: i64 = sqlx::query_scalar("select count(*) from clients")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(clients, 0, "nothing was written");
+}
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn a_body_that_is_not_a_graphql_request_gets_a_json_error_with_a_code(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    for body in ["not json", "{}", "[1, 2]", "{\"query\": 42}"] {
+        let (status, answer) = app
+            .send(
+                Caller::Anonymous,
+                "application/json",
+                body.as_bytes().to_vec(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(code(&answer), "VALIDATION", "{body}: {answer}");
+        assert_eq!(fields(&answer), ["body"], "{body}");
+        let message = answer["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.starts_with("invalid input: body: is not a GraphQL request in JSON")
+                && !message.contains("InvalidRequest")
+                && !message.contains("Error("),
+            "{body}: {message}"
+        );
+    }
+    // The query text as the body, as `application/graphql` allows.
+    let (status, answer) = app
+        .send(
+            Role::Analyst,
+            "application/graphql",
+            b"{ clients { pageInfo { total } } }".to_vec(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["data"]["clients"]["pageInfo"]["total"], 0);
+}
