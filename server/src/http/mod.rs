@@ -3,6 +3,7 @@
 //! built web app at `/` with a fallback to `index.html` for the app's own routes.
 
 mod files;
+mod security;
 
 use std::time::Duration;
 
@@ -31,6 +32,7 @@ use crate::{
 /// The whole application.
 pub fn app(state: AppState) -> Router {
     let web_dir = state.config.web_dir.clone();
+    let config = state.config.clone();
     let mut router = Router::new()
         .route("/graphql", get(graphql_handler).post(graphql_handler))
         .route("/graphiql", get(graphiql))
@@ -40,14 +42,31 @@ pub fn app(state: AppState) -> Router {
         .route("/graphql/ws", get(subscriptions))
         .with_state(state);
     let index = web_dir.join("index.html");
-    if index.exists() {
+    if let Ok(page) = std::fs::read_to_string(&index) {
+        let policy = HeaderValue::from_str(&security::app_policy(&page, &config))
+            .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
+        // Trunk's files with a `.br` / `.gz` copy beside them (`cargo xtask` writes them at
+        // build time) go to browsers that accept one, compressed.
+        let files = ServeDir::new(&web_dir)
+            .precompressed_br()
+            .precompressed_gzip()
+            .fallback(
+                ServeFile::new(&index)
+                    .precompressed_br()
+                    .precompressed_gzip(),
+            );
         let web_app = Router::new()
-            .fallback_service(ServeDir::new(&web_dir).fallback(ServeFile::new(&index)))
-            .layer(axum::middleware::map_response(web_cache_headers));
+            .fallback_service(files)
+            .layer(axum::middleware::map_response(web_cache_headers))
+            .layer(axum::middleware::map_response_with_state(
+                policy,
+                security::app_headers,
+            ));
         router = router.merge(web_app);
     }
     let header_name = header::HeaderName::from_static("x-request-id");
     router
+        .layer(axum::middleware::map_response(security::common_headers))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &axum::http::Request<_>| {
@@ -78,18 +97,23 @@ async fn web_cache_headers(uri: axum::http::Uri, mut response: Response) -> Resp
     } else {
         "no-cache"
     };
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     response
 }
 
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
-    let stem = file.split('.').next().unwrap_or_default();
+    let Some((stem, _extension)) = file.split_once('.') else {
+        return false; // an app route such as /clients/<uuid>
+    };
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        // Trunk prints its 64-bit hash in hex without leading zeros.
+        .is_some_and(|(_, hash)| {
+            (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        })
 }
 
 /// Resolves the bearer token, if any, to the viewer. A present but bad token is an error,
@@ -377,9 +401,13 @@ mod tests {
     fn only_content_hashed_files_are_immutable() {
         assert!(is_hashed_asset("/clientele-web-911e66c1781e0120_bg.wasm"));
         assert!(is_hashed_asset("/clientele-web-911e66c1781e0120.js"));
+        assert!(is_hashed_asset("/clientele-web-a129f094fd50ba2.js"));
         assert!(is_hashed_asset("/style-60ef73bceac747e2.css"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/clients/new"));
         assert!(!is_hashed_asset("/"));
+        assert!(!is_hashed_asset(
+            "/clients/0b6c3c1e-6a4e-4f0e-9d7e-3f0c8a7c1b2d"
+        ));
     }
 }

@@ -81,7 +81,9 @@ pub fn PieChart(
         .map(|(i, (label, value))| {
             view! {
                 <li>
-                    <span class="swatch" style=format!("background:{}", COLOURS[i % COLOURS.len()]) aria-hidden="true"></span>
+                    <svg class="swatch" viewBox="0 0 10 10" aria-hidden="true">
+                        <rect width="10" height="10" rx="2" fill=COLOURS[i % COLOURS.len()]/>
+                    </svg>
                     <span class="legend-label">{label.clone()}</span>
                     <span class="legend-value">{format!("{value} · {}", percent(*value, total))}</span>
                 </li>

@@ -1,0 +1,81 @@
+// How the app is served: compressed (brotli or gzip, precompressed at build time) to
+// browsers that accept it, under a strict Content Security Policy and the security headers,
+// and the whole app working under that policy with a clean console.
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { after, before, describe, test } from 'node:test';
+import { BASE_URL, launch, newPage, signIn } from '../helpers.mjs';
+
+/** GET `path` with exactly these headers; the raw (still encoded) body. */
+function get(path, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, BASE_URL), { headers }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+describe('serving the app', () => {
+  test('the wasm goes out compressed, and every page carries the policy and headers', async () => {
+    const page = await get('/clients', { 'accept-encoding': 'identity' });
+    assert.equal(page.status, 200);
+    const policy = page.headers['content-security-policy'];
+    assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/);
+    assert.match(policy, /frame-ancestors 'none'/);
+    assert.match(policy, /style-src 'self';/);
+    assert.ok(!policy.includes('unsafe-inline'), policy);
+    assert.equal(page.headers['x-content-type-options'], 'nosniff');
+    assert.equal(page.headers['referrer-policy'], 'no-referrer');
+
+    const wasm = /href="(\/[^"]+_bg\.wasm)"/.exec(page.body.toString())[1];
+    const plain = await get(wasm, { 'accept-encoding': 'identity' });
+    assert.equal(plain.headers['content-encoding'], undefined);
+    const br = await get(wasm, { 'accept-encoding': 'gzip, deflate, br' });
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.match(br.headers.vary, /accept-encoding/i);
+    assert.ok(brotliDecompressSync(br.body).equals(plain.body), 'brotli decodes to the wasm');
+    assert.ok(br.body.length < plain.body.length * 0.45,
+      `brotli ${br.body.length} of ${plain.body.length} bytes`);
+    const gz = await get(wasm, { 'accept-encoding': 'gzip' });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.ok(gunzipSync(gz.body).equals(plain.body), 'gzip decodes to the wasm');
+
+    const api = await get('/graphql?query=%7B__typename%7D');
+    assert.equal(api.headers['x-content-type-options'], 'nosniff');
+  });
+
+  test('every page works under the policy with a clean console', async () => {
+    const page = await newPage(browser);
+    const problems = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    await signIn(page, 'manager');
+    await page.getByRole('link', { name: 'Acme Industries', exact: true }).click();
+    await page.getByRole('img', { name: 'Jobs by status' }).waitFor();
+    const shown = {
+      Jobs: () => page.getByRole('region', { name: "The client's jobs" }),
+      Communications: () => page.locator('.timeline'),
+      Feedback: () => page.getByRole('heading', { name: 'Averages' }),
+      Analytics: () => page.getByRole('img', { name: 'Candidates', exact: true }),
+    };
+    for (const [tab, ready] of Object.entries(shown)) {
+      await page.getByRole('link', { name: tab, exact: true }).click();
+      await ready().first().waitFor();
+    }
+    await page.goto('/clients/new');
+    await page.getByRole('heading', { name: 'Create client' }).waitFor();
+    assert.deepEqual(problems, []);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+});
