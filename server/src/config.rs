@@ -59,6 +59,10 @@ pub struct Config {
     /// Largest JSON or GET request body in bytes (`CLIENTELE_MAX_BODY_BYTES`, 1 MiB); a
     /// bigger one is refused with 413 before it is read further. Uploads have their own.
     pub max_body_bytes: usize,
+    /// How long a request waits for a database connection, in milliseconds
+    /// (`CLIENTELE_DB_ACQUIRE_TIMEOUT_MS`, 1000); past it the answer is UNAVAILABLE (503,
+    /// Retry-After), so a database that is down is reported at once, not after a queue.
+    pub db_acquire_timeout: Duration,
     /// Longest GraphQL query text in bytes (`CLIENTELE_MAX_QUERY_BYTES`, 100 KiB), refused
     /// before it is parsed.
     pub max_query_bytes: usize,
@@ -124,6 +128,11 @@ impl Config {
             max_query_depth: parse_or(&var, "MAX_QUERY_DEPTH", 15)?,
             max_query_complexity: parse_or(&var, "MAX_QUERY_COMPLEXITY", 5000)?,
             max_body_bytes: parse_or(&var, "MAX_BODY_BYTES", 1024 * 1024)?,
+            db_acquire_timeout: Duration::from_millis(parse_or(
+                &var,
+                "DB_ACQUIRE_TIMEOUT_MS",
+                1000_u64,
+            )?),
             max_query_bytes: parse_or(&var, "MAX_QUERY_BYTES", 100 * 1024)?,
             attachment_max_bytes: parse_or(&var, "ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)?,
             logo_max_bytes: parse_or(&var, "LOGO_MAX_BYTES", 2 * 1024 * 1024)?,

@@ -1,7 +1,5 @@
 //! The connection pool and the embedded migrations.
 
-use std::time::Duration;
-
 use anyhow::Context;
 use sqlx::{
     PgPool,
@@ -28,7 +26,7 @@ pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
         .application_name("clientele");
     PgPoolOptions::new()
         .max_connections(config.db_max_connections)
-        .acquire_timeout(Duration::from_secs(5))
+        .acquire_timeout(config.db_acquire_timeout)
         .connect_with(options)
         .await
         .with_context(|| {

@@ -104,7 +104,15 @@ impl From<clientele_core::FieldErrors> for AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
-        Self::Internal(Arc::new(anyhow::Error::new(error)))
+        match error {
+            // No connection within the pool's acquire timeout, or the connection broke:
+            // the database is down or overloaded, not the request at fault.
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                tracing::warn!(%error, "the database is unreachable");
+                Self::Unavailable("the database")
+            }
+            other => Self::Internal(Arc::new(anyhow::Error::new(other))),
+        }
     }
 }
 

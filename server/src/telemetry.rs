@@ -29,7 +29,13 @@ pub fn init(config: &Config) {
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx::query=warn,sqlx::postgres::notice=warn"));
     let registry = tracing_subscriber::registry().with(filter);
     let result = match config.log_format {
-        LogFormat::Text => registry.with(tracing_subscriber::fmt::layer()).try_init(),
+        // Colour only on a terminal: a log file or pipe gets plain text.
+        LogFormat::Text => registry
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout())),
+            )
+            .try_init(),
         LogFormat::Json => registry
             .with(tracing_subscriber::fmt::layer().json())
             .try_init(),

@@ -215,3 +215,61 @@ async fn a_body_that_is_not_a_graphql_request_gets_a_json_error_with_a_code(pool
     assert_eq!(status, StatusCode::OK);
     assert_eq!(answer["data"]["clients"]["pageInfo"]["total"], 0);
 }
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn while_the_database_is_down_requests_are_unavailable_with_retry_after(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let token = app.token(Role::Analyst);
+    // Nothing listens on port 1: every connection attempt is refused.
+    let down = sqlx::postgres::PgPoolOptions::new()
+        .acquire_timeout(std::time::Duration::from_millis(300))
+        .connect_lazy("postgres://postgres@127.0.0.1:1/clientele")
+        .expect("a lazy pool");
+    let state = clientele::AppState::new((*app.state.config).clone(), down).expect("a state");
+    let router = clientele::app(state);
+    let send = |authorization: Option<String>, query: &str| {
+        let mut builder =
+            Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+        if let Some(value) = authorization {
+            builder = builder.header(header::AUTHORIZATION, value);
+        }
+        let request = builder
+            .body(Body::from(json!({ "query": query }).to_string()))
+            .expect("request");
+        let router = router.clone();
+        async move {
+            use tower::ServiceExt;
+            let response = router.oneshot(request).await.expect("an answer");
+            let status = response.status();
+            let retry = response.headers().get(header::RETRY_AFTER).cloned();
+            let body = http_body_util::BodyExt::collect(response.into_body())
+                .await
+                .expect("a body")
+                .to_bytes();
+            let answer: Value = serde_json::from_slice(&body).expect("a JSON answer");
+            (status, retry, answer)
+        }
+    };
+    // Signed in: the session lookup cannot reach the database.
+    let (status, retry, answer) = send(
+        Some(format!("Bearer {token}")),
+        "{ clients { pageInfo { total } } }",
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{answer}");
+    assert!(retry.is_some(), "a Retry-After");
+    assert_eq!(code(&answer), "UNAVAILABLE");
+    assert!(
+        !answer.to_string().contains("127.0.0.1"),
+        "no connection details leak: {answer}"
+    );
+    // Signing in: the resolver cannot reach it either.
+    let (status, retry, answer) = send(
+        None,
+        r#"mutation { login(email: "a@b.c", password: "whatever-it-is") { token } }"#,
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{answer}");
+    assert!(retry.is_some(), "a Retry-After");
+    assert_eq!(code(&answer), "UNAVAILABLE");
+}

@@ -327,11 +327,17 @@ async fn bounded_body(
 fn error_response(status: StatusCode, error: AppError) -> Response {
     let status = match &error {
         AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         _ => status,
     };
     let server_error = schema::request_error(error);
     let response: GraphQLResponse = async_graphql::Response::from_errors(vec![server_error]).into();
-    (status, response).into_response()
+    let mut http = (status, response).into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        http.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    }
+    http
 }
 
 /// Whether the operation to run is a mutation (GET may only read).
