@@ -63,6 +63,9 @@ pub struct Config {
     /// (`CLIENTELE_DB_ACQUIRE_TIMEOUT_MS`, 1000); past it the answer is UNAVAILABLE (503,
     /// Retry-After), so a database that is down is reported at once, not after a queue.
     pub db_acquire_timeout: Duration,
+    /// Whether the first `X-Forwarded-For` address is the client's
+    /// (`CLIENTELE_TRUST_PROXY`, default false: only behind a proxy that sets it).
+    pub trust_proxy: bool,
     /// Longest GraphQL query text in bytes (`CLIENTELE_MAX_QUERY_BYTES`, 100 KiB), refused
     /// before it is parsed.
     pub max_query_bytes: usize,
@@ -128,6 +131,7 @@ impl Config {
             max_query_depth: parse_or(&var, "MAX_QUERY_DEPTH", 15)?,
             max_query_complexity: parse_or(&var, "MAX_QUERY_COMPLEXITY", 5000)?,
             max_body_bytes: parse_or(&var, "MAX_BODY_BYTES", 1024 * 1024)?,
+            trust_proxy: parse_or(&var, "TRUST_PROXY", false)?,
             db_acquire_timeout: Duration::from_millis(parse_or(
                 &var,
                 "DB_ACQUIRE_TIMEOUT_MS",

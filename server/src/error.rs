@@ -33,8 +33,12 @@ pub enum AppError {
     PayloadTooLarge(String),
     /// `UNSUPPORTED_MEDIA_TYPE`: a file of a type we do not accept.
     UnsupportedMediaType(String),
-    /// `RATE_LIMITED`: too many attempts; try later.
-    RateLimited,
+    /// `RATE_LIMITED`: too many attempts; `extensions.retryAfterSeconds` says when to try
+    /// again.
+    RateLimited {
+        /// Seconds until the next attempt is accepted.
+        retry_after_seconds: u64,
+    },
     /// `VALIDATION` on `file` with `extensions.detail = "INFECTED"`: the virus scanner found
     /// the named signature. The file is not stored.
     Infected(String),
@@ -71,7 +75,7 @@ impl AppError {
             Self::Conflict { .. } => "CONFLICT",
             Self::PayloadTooLarge(_) => "PAYLOAD_TOO_LARGE",
             Self::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
-            Self::RateLimited => "RATE_LIMITED",
+            Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Infected(_) => "VALIDATION",
             Self::Unavailable(_) => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
@@ -131,7 +135,9 @@ impl From<AppError> for async_graphql::Error {
             AppError::PayloadTooLarge(message) | AppError::UnsupportedMediaType(message) => {
                 message.clone()
             }
-            AppError::RateLimited => "too many requests; try again later".to_owned(),
+            AppError::RateLimited {
+                retry_after_seconds,
+            } => format!("too many attempts; try again in {retry_after_seconds} s"),
             AppError::Infected(signature) => {
                 format!("invalid input: file: the virus scanner found {signature}")
             }
@@ -149,6 +155,9 @@ impl From<AppError> for async_graphql::Error {
         async_graphql::Error::new(message).extend_with(|_, ext| {
             ext.set("code", code);
             match &error {
+                AppError::RateLimited {
+                    retry_after_seconds,
+                } => ext.set("retryAfterSeconds", *retry_after_seconds),
                 AppError::Validation(fields) => {
                     let map: async_graphql::indexmap::IndexMap<
                         async_graphql::Name,
@@ -227,7 +236,12 @@ mod tests {
                 AppError::UnsupportedMediaType("exe".into()),
                 "UNSUPPORTED_MEDIA_TYPE",
             ),
-            (AppError::RateLimited, "RATE_LIMITED"),
+            (
+                AppError::RateLimited {
+                    retry_after_seconds: 3,
+                },
+                "RATE_LIMITED",
+            ),
             (AppError::Infected("EICAR".into()), "VALIDATION"),
             (AppError::Unavailable("the virus scanner"), "UNAVAILABLE"),
             (AppError::from(anyhow::anyhow!("boom")), "INTERNAL"),

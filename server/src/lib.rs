@@ -132,10 +132,13 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     let schedule = (state.config.task_workers > 0)
         .then(|| analytics::spawn_schedule(state.pool.clone(), state.config.time_zone));
     tracing::info!(%addr, "Clientele listening on http://{addr}");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving HTTP")?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving HTTP")?;
     if let Some(schedule) = schedule {
         schedule.abort();
     }

@@ -273,3 +273,94 @@ async fn while_the_database_is_down_requests_are_unavailable_with_retry_after(po
     assert!(retry.is_some(), "a Retry-After");
     assert_eq!(code(&answer), "UNAVAILABLE");
 }
+
+/// Signs in as `email` from `address` (the app trusts X-Forwarded-For here); the answer.
+async fn sign_in(app: &TestApp, email: &str, password: &str, address: &str) -> Value {
+    let body = json!({
+        "query": "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+        "variables": { "e": email, "p": password },
+    });
+    let request = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-forwarded-for", format!("{address}, 10.0.0.1"))
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    let (_, _, bytes) = app.request(request).await;
+    serde_json::from_slice(&bytes).expect("a JSON answer")
+}
+
+fn retry_after(answer: &Value) -> u64 {
+    answer["errors"][0]["extensions"]["retryAfterSeconds"]
+        .as_u64()
+        .unwrap_or_default()
+}
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn wrong_passwords_are_throttled_per_account_and_address_without_locking_out_for_good(
+    pool: PgPool,
+) {
+    use crate::helpers::PASSWORD;
+    let app = TestApp::configured(pool, |config| config.trust_proxy = true).await;
+    let email = "manager@test.local";
+
+    // 1,000 wrong passwords from one address: a handful are evaluated, the rest refused
+    // before any hashing, with when to try again.
+    let (mut evaluated, mut limited) = (0, 0);
+    for _ in 0..1_000 {
+        let answer = sign_in(&app, email, "wrong-password-1", "203.0.113.7").await;
+        match code(&answer) {
+            "UNAUTHENTICATED" => evaluated += 1,
+            "RATE_LIMITED" => {
+                limited += 1;
+                assert!((1..=300).contains(&retry_after(&answer)), "{answer}");
+            }
+            other => panic!("unexpected {other}: {answer}"),
+        }
+    }
+    assert!(evaluated <= 10, "{evaluated} attempts were evaluated");
+    assert!(limited >= 990, "{limited} were refused");
+    // Even the right password waits from there …
+    let answer = sign_in(&app, email, PASSWORD, "203.0.113.7").await;
+    assert_eq!(code(&answer), "RATE_LIMITED", "{answer}");
+    // … but the real user, elsewhere, signs in.
+    let answer = sign_in(&app, email, PASSWORD, "198.51.100.20").await;
+    assert!(answer["data"]["login"]["token"].is_string(), "{answer}");
+
+    // One address trying many accounts is stopped after 50 failures, for every account.
+    for n in 0..50 {
+        let answer = sign_in(
+            &app,
+            &format!("nobody{n}@test.local"),
+            "x-wrong-pass",
+            "192.0.2.99",
+        )
+        .await;
+        assert_eq!(code(&answer), "UNAUTHENTICATED", "{n}: {answer}");
+    }
+    let answer = sign_in(&app, "analyst@test.local", PASSWORD, "192.0.2.99").await;
+    assert_eq!(code(&answer), "RATE_LIMITED", "{answer}");
+    assert!(retry_after(&answer) > 800, "{answer}");
+
+    // Many addresses against one account: it waits a minute at most, never for good.
+    let target = "recruiter@test.local";
+    for n in 0..100 {
+        let answer = sign_in(
+            &app,
+            target,
+            "wrong-password-2",
+            &format!("10.1.{}.{}", n / 200, n % 200),
+        )
+        .await;
+        assert_eq!(code(&answer), "UNAUTHENTICATED", "{n}: {answer}");
+    }
+    let answer = sign_in(&app, target, PASSWORD, "198.51.100.30").await;
+    assert_eq!(code(&answer), "RATE_LIMITED", "{answer}");
+    assert!((1..=60).contains(&retry_after(&answer)), "{answer}");
+    // A minute later (moved forward here), the real user is in.
+    sqlx::query("update login_throttles set blocked_until = now() - interval '1 second'")
+        .execute(&app.pool)
+        .await
+        .expect("time passes");
+    let answer = sign_in(&app, target, PASSWORD, "198.51.100.30").await;
+    assert!(answer["data"]["login"]["token"].is_string(), "{answer}");
+}

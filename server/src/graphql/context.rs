@@ -36,3 +36,8 @@ pub fn state<'a>(ctx: &async_graphql::Context<'a>) -> &'a ApiContext {
 pub fn loader<'a>(ctx: &async_graphql::Context<'a>) -> &'a Loader {
     ctx.data_unchecked::<Loader>()
 }
+
+/// Where a request comes from: the peer's IP address, or the first `X-Forwarded-For`
+/// address when the server is configured to trust its proxy (`CLIENTELE_TRUST_PROXY`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientAddress(pub String);

@@ -8,5 +8,5 @@ pub mod loaders;
 pub mod page;
 pub mod scalars;
 
-pub use context::{ApiContext, Loader, loader, state};
+pub use context::{ApiContext, ClientAddress, Loader, loader, state};
 pub use scalars::parse_id;

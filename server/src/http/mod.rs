@@ -165,8 +165,9 @@ async fn graphql_handler(
     let id = request_id(&headers);
     telemetry::REQUEST_ID
         .scope(id, async move {
+            let address = client_address(&state, &headers, &request);
             let request = match read_request(&state, request).await {
-                Ok(request) => request,
+                Ok(request) => request.data(crate::graphql::ClientAddress(address)),
                 // An unreadable body is the HTTP request's fault, not a GraphQL answer.
                 Err(error) => return error_response(StatusCode::BAD_REQUEST, error),
             };
@@ -204,6 +205,32 @@ async fn graphql_handler(
             }
         })
         .await
+}
+
+/// The client's IP address: the first `X-Forwarded-For` entry when the proxy is trusted,
+/// else the peer of the connection, else `unknown` (requests made in process).
+fn client_address(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: &axum::extract::Request,
+) -> String {
+    let forwarded = state
+        .config
+        .trust_proxy
+        .then(|| headers.get("x-forwarded-for"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty());
+    forwarded
+        .or_else(|| {
+            request
+                .extensions()
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|info| info.0.ip().to_string())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// Subscriptions over WebSocket (graphql-transport-ws, or the older graphql-ws). The

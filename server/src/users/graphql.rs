@@ -63,7 +63,10 @@ impl UsersMutation {
         password: String,
     ) -> ApiResult<LoginPayload> {
         let ApiContext { pool, jwt, .. } = state(ctx);
-        let session = service::login(pool, jwt, &email, password).await?;
+        let address = ctx
+            .data_opt::<crate::graphql::ClientAddress>()
+            .map_or("unknown", |a| a.0.as_str());
+        let session = service::login(pool, jwt, &email, password, address).await?;
         Ok(LoginPayload {
             token: session.token,
             expires_at: session.expires_at,

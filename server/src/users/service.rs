@@ -2,10 +2,10 @@
 //! (usually its transaction).
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgConnection, PgExecutor};
+use sqlx::{PgConnection, PgExecutor, PgPool};
 use uuid::Uuid;
 
-use super::{NewUser, User, sql};
+use super::{NewUser, User, sql, throttle};
 use crate::{
     auth::{JwtKeys, Role, password},
     error::{ApiResult, AppError, OnConstraint},
@@ -21,15 +21,20 @@ pub struct Session {
     pub user: User,
 }
 
-/// Checks an email and password and issues a token. Unknown email, wrong password and an
-/// inactive account all get the same answer, after the same amount of work.
+/// Checks an email and password from a client at `address` and issues a token. Unknown
+/// email, wrong password and an inactive account all get the same answer, after the same
+/// amount of work; repeated failures are throttled ([`throttle`](super::throttle)), with
+/// RATE_LIMITED and when to try again.
 pub async fn login(
-    db: impl PgExecutor<'_>,
+    pool: &PgPool,
     jwt: &JwtKeys,
     email: &str,
     plain: String,
+    address: &str,
 ) -> ApiResult<Session> {
-    let found = sql::credentials_by_email(db, email.trim()).await?;
+    let keys = throttle::Keys::new(email, address);
+    throttle::check(pool, &keys, Utc::now()).await?;
+    let found = sql::credentials_by_email(pool, email.trim()).await?;
     let (stored, user) = match found {
         Some(c) => (c.password_hash, Some(c.user)),
         None => (password::decoy_hash().to_owned(), None),
@@ -37,8 +42,12 @@ pub async fn login(
     let matches = password::verify(plain, stored).await?;
     let user = match user {
         Some(user) if matches && user.is_active => user,
-        _ => return Err(AppError::Unauthenticated("wrong email or password")),
+        _ => {
+            throttle::failed(pool, &keys).await?;
+            return Err(AppError::Unauthenticated("wrong email or password"));
+        }
     };
+    throttle::succeeded(pool, &keys).await?;
     let (token, expires_at) = jwt.issue(user.id, user.role, Utc::now())?;
     tracing::info!(user_id = %user.id, "signed in");
     Ok(Session {
