@@ -66,6 +66,13 @@ pub struct Config {
     /// Whether the first `X-Forwarded-For` address is the client's
     /// (`CLIENTELE_TRUST_PROXY`, default false: only behind a proxy that sets it).
     pub trust_proxy: bool,
+    /// Longest a request may run, body included (`CLIENTELE_REQUEST_TIMEOUT_SECS`, 30);
+    /// past it the request is cancelled and answered UNAVAILABLE. Also each SQL
+    /// statement's `statement_timeout`.
+    pub request_timeout: Duration,
+    /// Most GraphQL requests in flight at once in this server (`CLIENTELE_MAX_IN_FLIGHT`,
+    /// 512); past it a request is answered 503 with Retry-After at once, not queued.
+    pub max_in_flight: usize,
     /// Longest GraphQL query text in bytes (`CLIENTELE_MAX_QUERY_BYTES`, 100 KiB), refused
     /// before it is parsed.
     pub max_query_bytes: usize,
@@ -132,6 +139,8 @@ impl Config {
             max_query_complexity: parse_or(&var, "MAX_QUERY_COMPLEXITY", 5000)?,
             max_body_bytes: parse_or(&var, "MAX_BODY_BYTES", 1024 * 1024)?,
             trust_proxy: parse_or(&var, "TRUST_PROXY", false)?,
+            request_timeout: Duration::from_secs(parse_or(&var, "REQUEST_TIMEOUT_SECS", 30_u64)?),
+            max_in_flight: parse_or(&var, "MAX_IN_FLIGHT", 512)?,
             db_acquire_timeout: Duration::from_millis(parse_or(
                 &var,
                 "DB_ACQUIRE_TIMEOUT_MS",

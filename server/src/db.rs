@@ -22,7 +22,15 @@ pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
     // the list's optional filters (`$1 is null or …`) need plans made for the actual
     // values: a generic plan of the prepared statement cannot use the right index.
     let options = options
-        .options([("jit", "off"), ("plan_cache_mode", "force_custom_plan")])
+        .options([
+            ("jit", "off".to_owned()),
+            ("plan_cache_mode", "force_custom_plan".to_owned()),
+            // No statement outlives the request it serves.
+            (
+                "statement_timeout",
+                config.request_timeout.as_millis().to_string(),
+            ),
+        ])
         .application_name("clientele");
     PgPoolOptions::new()
         .max_connections(config.db_max_connections)

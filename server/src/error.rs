@@ -44,6 +44,11 @@ pub enum AppError {
     Infected(String),
     /// `UNAVAILABLE`: a service we depend on is down; try again later.
     Unavailable(&'static str),
+    /// `UNAVAILABLE`: the request (or one of its statements) ran past the time limit and
+    /// was cancelled.
+    TimedOut,
+    /// `UNAVAILABLE`: the server is at its limit of requests in flight.
+    Overloaded,
     /// `INTERNAL`: our fault. The caller sees only a request id; the log has the chain.
     Internal(Arc<anyhow::Error>),
 }
@@ -77,7 +82,7 @@ impl AppError {
             Self::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
             Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Infected(_) => "VALIDATION",
-            Self::Unavailable(_) => "UNAVAILABLE",
+            Self::Unavailable(_) | Self::TimedOut | Self::Overloaded => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -115,6 +120,11 @@ impl From<sqlx::Error> for AppError {
                 tracing::warn!(%error, "the database is unreachable");
                 Self::Unavailable("the database")
             }
+            // `statement_timeout` cancelled it: the request asked for too much at once.
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("57014") => {
+                tracing::warn!(error = %db, "a statement ran past its timeout");
+                Self::TimedOut
+            }
             other => Self::Internal(Arc::new(anyhow::Error::new(other))),
         }
     }
@@ -142,6 +152,12 @@ impl From<AppError> for async_graphql::Error {
                 format!("invalid input: file: the virus scanner found {signature}")
             }
             AppError::Unavailable(what) => format!("{what} is unavailable; try again shortly"),
+            AppError::TimedOut => "the request ran past the time limit and was cancelled; ask \
+                                   for less at once"
+                .to_owned(),
+            AppError::Overloaded => {
+                "the server is at its limit of requests in flight; try again in a moment".to_owned()
+            }
             AppError::Internal(_) => "internal error".to_owned(),
         };
         let request_id = match &error {

@@ -71,6 +71,8 @@ pub struct AppState {
     pub storage: storage::Storage,
     /// The local store, when files are kept on disk: `/files/<token>` serves from it.
     pub local_files: Option<Arc<storage::LocalStore>>,
+    /// Permits for GraphQL requests in flight (`max_in_flight`).
+    pub in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -110,6 +112,7 @@ impl AppState {
         );
         Ok(Self {
             pool,
+            in_flight: Arc::new(tokio::sync::Semaphore::new(config.max_in_flight)),
             config,
             jwt,
             schema,

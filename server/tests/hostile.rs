@@ -364,3 +364,93 @@ async fn wrong_passwords_are_throttled_per_account_and_address_without_locking_o
     let answer = sign_in(&app, target, PASSWORD, "198.51.100.30").await;
     assert!(answer["data"]["login"]["token"].is_string(), "{answer}");
 }
+
+/// A request whose body never ends while `sender` lives.
+fn stalled_request() -> (
+    Request<Body>,
+    futures::channel::mpsc::UnboundedSender<Result<Bytes, std::io::Error>>,
+) {
+    let (sender, receiver) = futures::channel::mpsc::unbounded();
+    let request = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from_stream(receiver))
+        .expect("request");
+    (request, sender)
+}
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn past_the_requests_in_flight_the_answer_is_503_at_once(pool: PgPool) {
+    let app = TestApp::configured(pool, |config| config.max_in_flight = 1).await;
+    let (slow, sender) = stalled_request();
+    let router = app.router.clone();
+    let in_flight = tokio::spawn(async move {
+        use tower::ServiceExt;
+        router.oneshot(slow).await.expect("an answer").status()
+    });
+    while app.state.in_flight.available_permits() > 0 {
+        tokio::task::yield_now().await;
+    }
+    let (status, answer) = app
+        .send(
+            Role::Analyst,
+            "application/json",
+            br#"{"query": "{ __typename }"}"#.to_vec(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{answer}");
+    assert_eq!(code(&answer), "UNAVAILABLE");
+    drop(sender);
+    assert_eq!(in_flight.await.expect("finished"), StatusCode::BAD_REQUEST);
+    let (status, answer) = app
+        .send(
+            Role::Analyst,
+            "application/json",
+            br#"{"query": "{ __typename }"}"#.to_vec(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "a permit is free again: {answer}");
+}
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn a_request_past_the_time_limit_is_cancelled_and_so_is_a_long_statement(pool: PgPool) {
+    let options = pool.connect_options();
+    let url = format!(
+        "postgres://{}@{}:{}/{}",
+        options.get_username(),
+        options.get_host(),
+        options.get_port(),
+        options.get_database().unwrap_or_default()
+    );
+    let app = TestApp::configured(pool, |config| {
+        config.request_timeout = std::time::Duration::from_millis(300);
+    })
+    .await;
+    // A body that never ends (a slow client) is cut off at the limit.
+    let (slow, sender) = stalled_request();
+    let (status, headers, body) = app.request(slow).await;
+    drop(sender);
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(headers.get(header::RETRY_AFTER).is_some());
+    let answer: Value = serde_json::from_slice(&body).expect("a JSON answer");
+    assert_eq!(code(&answer), "UNAVAILABLE");
+    assert!(
+        answer["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("time limit")),
+        "{answer}"
+    );
+    // The server's own pool gives every statement the same limit.
+    let mut config = (*app.state.config).clone();
+    config.database_url = url;
+    let limited = clientele::db::connect(&config).await.expect("a pool");
+    let error = sqlx::query("select pg_sleep(2)")
+        .execute(&limited)
+        .await
+        .expect_err("cancelled by statement_timeout");
+    let error = clientele::error::AppError::from(error);
+    assert_eq!(error.code(), "UNAVAILABLE");
+    assert!(
+        matches!(error, clientele::error::AppError::TimedOut),
+        "{error:?}"
+    );
+}

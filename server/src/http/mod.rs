@@ -163,6 +163,29 @@ async fn graphql_handler(
     request: axum::extract::Request,
 ) -> Response {
     let id = request_id(&headers);
+    // Past the limit of requests in flight, answer at once rather than queue.
+    let Ok(_permit) = state.in_flight.clone().try_acquire_owned() else {
+        return error_response(StatusCode::SERVICE_UNAVAILABLE, AppError::Overloaded);
+    };
+    let limit = state.config.request_timeout;
+    let answered = tokio::time::timeout(limit, answer(state, method, headers, request, id)).await;
+    answered.unwrap_or_else(|_| {
+        tracing::warn!(
+            ?limit,
+            "a request ran past the time limit and was cancelled"
+        );
+        error_response(StatusCode::SERVICE_UNAVAILABLE, AppError::TimedOut)
+    })
+}
+
+/// The answer to one GraphQL request over HTTP.
+async fn answer(
+    state: AppState,
+    method: Method,
+    headers: HeaderMap,
+    request: axum::extract::Request,
+    id: String,
+) -> Response {
     telemetry::REQUEST_ID
         .scope(id, async move {
             let address = client_address(&state, &headers, &request);
@@ -354,7 +377,9 @@ async fn bounded_body(
 fn error_response(status: StatusCode, error: AppError) -> Response {
     let status = match &error {
         AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Unavailable(_) | AppError::TimedOut | AppError::Overloaded => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
         _ => status,
     };
     let server_error = schema::request_error(error);
