@@ -10,6 +10,7 @@ mod communications;
 mod contacts;
 mod demo;
 mod feedback;
+mod fuzz;
 mod helpers;
 mod hostile;
 mod jobs;
