@@ -5,6 +5,7 @@
 //! set `CLIENTELE_BENCH_KEEP=1` to keep the `clientele_bench` database for EXPLAIN.
 
 mod dashboard;
+mod load;
 mod reports;
 
 use std::time::{Duration, Instant};
@@ -100,7 +101,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let analyst = token("analyst@clientele.local", Role::Analyst).await?;
     let manager = token("manager@clientele.local", Role::Manager).await?;
-    let app = clientele::app(state);
+    let app = clientele::app(state.clone());
 
     let counter = SqlStatementCounter::default();
     tracing::subscriber::set_global_default(counter.subscriber())?;
@@ -249,6 +250,20 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "performance report PDF: {:.1} KB (12 quarters of feedback, 50 jobs, 2,000 candidates)",
         report.pdf_bytes as f64 / 1024.0
+    );
+    let load = load::run(state, &analyst).await?;
+    println!();
+    println!(
+        "load: 200 connections on the client list (100 clients + contacts + manager) over \
+         HTTP for {:.0} s: {:.0} requests/s, p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, \
+         {} errors in {} requests",
+        load.seconds,
+        load.requests as f64 / load.seconds,
+        load.p50.as_secs_f64() * 1000.0,
+        load.p95.as_secs_f64() * 1000.0,
+        load.p99.as_secs_f64() * 1000.0,
+        load.errors,
+        load.requests
     );
     pool.close().await;
     if std::env::var_os("CLIENTELE_BENCH_KEEP").is_none() {
