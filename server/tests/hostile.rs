@@ -454,3 +454,48 @@ async fn a_request_past_the_time_limit_is_cancelled_and_so_is_a_long_statement(p
         "{error:?}"
     );
 }
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn hsts_is_sent_only_for_requests_that_came_over_tls_through_the_trusted_proxy(pool: PgPool) {
+    let app = TestApp::configured(pool, |config| config.trust_proxy = true).await;
+    let over = |proto: Option<&'static str>| {
+        let mut builder = Request::get("/health");
+        if let Some(proto) = proto {
+            builder = builder.header("x-forwarded-proto", proto);
+        }
+        builder.body(Body::empty()).expect("request")
+    };
+    let (_, headers, _) = app.request(over(Some("https"))).await;
+    assert_eq!(
+        headers
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .and_then(|v| v.to_str().ok()),
+        Some("max-age=31536000; includeSubDomains")
+    );
+    assert_eq!(
+        headers
+            .get(header::X_CONTENT_TYPE_OPTIONS)
+            .map(|v| v.as_bytes()),
+        Some(&b"nosniff"[..])
+    );
+    let (_, headers, _) = app.request(over(Some("http"))).await;
+    assert!(headers.get(header::STRICT_TRANSPORT_SECURITY).is_none());
+    // Without a trusted proxy, anyone could claim TLS: no HSTS.
+    let mut config = (*app.state.config).clone();
+    config.trust_proxy = false;
+    let untrusting =
+        clientele::app(clientele::AppState::new(config, app.pool.clone()).expect("a state"));
+    let response = {
+        use tower::ServiceExt;
+        untrusting
+            .oneshot(over(Some("https")))
+            .await
+            .expect("an answer")
+    };
+    assert!(
+        response
+            .headers()
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .is_none()
+    );
+}

@@ -67,6 +67,10 @@ pub fn app(state: AppState) -> Router {
     let header_name = header::HeaderName::from_static("x-request-id");
     router
         .layer(axum::middleware::map_response(security::common_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            config.trust_proxy,
+            security::hsts,
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &axum::http::Request<_>| {

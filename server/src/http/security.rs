@@ -1,12 +1,14 @@
 //! Security headers. Every response: `X-Content-Type-Options: nosniff`,
-//! `Referrer-Policy: no-referrer` and `X-Frame-Options: DENY`. The web app's pages also get a strict Content Security
+//! `Referrer-Policy: no-referrer` and `X-Frame-Options: DENY`, plus HSTS when the request
+//! came over TLS through a trusted proxy. The web app's pages also get a strict Content Security
 //! Policy: scripts only from our origin plus the one inline loader Trunk writes (by its
 //! hash, computed from the built `index.html` at start-up; never `'unsafe-inline'`), wasm
 //! compilation, styles only from our stylesheet, and no framing.
 
 use axum::{
-    extract::State,
+    extract::{Request, State},
     http::{HeaderValue, header},
+    middleware::Next,
     response::Response,
 };
 use base64::Engine as _;
@@ -83,6 +85,25 @@ pub async fn common_headers(mut response: Response) -> Response {
         HeaderValue::from_static("no-referrer"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}
+
+/// `Strict-Transport-Security` on answers to requests that came over TLS: we do not
+/// terminate TLS ourselves, so that is a trusted proxy's `X-Forwarded-Proto: https`.
+pub async fn hsts(State(trust_proxy): State<bool>, request: Request, next: Next) -> Response {
+    let over_tls = trust_proxy
+        && request
+            .headers()
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    let mut response = next.run(request).await;
+    if over_tls {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     response
 }
 
