@@ -1,7 +1,7 @@
 // Sign-in for every role, what each role is shown, wrong passwords and expired sessions.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { apiLogin, expiredToken, graphql, launch, newPage, shot, signIn } from '../helpers.mjs';
+import { apiLogin, expiredToken, graphql, launch, newPage, shot, signIn, tokenOf } from '../helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -53,13 +53,19 @@ describe('signing in', () => {
     await page.context().close();
   });
 
-  test('signing out ends the session', async () => {
+  test('signing out ends the session, on the server too', async () => {
     const page = await newPage(browser);
     await signIn(page, 'analyst');
+    const token = await tokenOf(page);
+    // Tokens count whole seconds: the server ends those issued before the sign-out's second.
+    await page.waitForTimeout(1100);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL('**/login');
     await page.goto('/clients');
     await page.waitForURL('**/login');
+    // A copy of the token kept elsewhere is refused now.
+    const answer = await graphql(page, token, '{ me { email } }');
+    assert.equal(answer.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED', JSON.stringify(answer));
     await page.context().close();
   });
 });

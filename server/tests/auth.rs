@@ -166,3 +166,55 @@ async fn an_admin_adds_staff_who_can_then_sign_in(pool: PgPool) {
         .refused("VALIDATION");
     assert_eq!(invalid.fields(), ["email", "fullName", "password"]);
 }
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn signing_out_ends_every_earlier_session_of_the_user_on_the_server(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let manager = app.users[&Role::Manager];
+    // A token issued a while ago (copied by someone, say) and the one in use.
+    let (copied, _) = app
+        .state
+        .jwt
+        .issue(
+            manager,
+            Role::Manager,
+            chrono::Utc::now() - chrono::Duration::seconds(30),
+        )
+        .expect("a token");
+    let copied = Caller::Header(format!("Bearer {copied}"));
+    app.me(copied.clone()).await.expect("works before");
+    let (other, _) = app
+        .state
+        .jwt
+        .issue(
+            app.users[&Role::Analyst],
+            Role::Analyst,
+            chrono::Utc::now() - chrono::Duration::seconds(30),
+        )
+        .expect("a token");
+    let other = Caller::Header(format!("Bearer {other}"));
+
+    assert!(app.logout(copied.clone()).await.expect("signed out"));
+    let refused = app.me(copied.clone()).await.refused("UNAUTHENTICATED");
+    assert!(
+        refused.message.contains("session has ended"),
+        "{}",
+        refused.message
+    );
+    app.logout(copied).await.refused("UNAUTHENTICATED");
+    app.me(other).await.expect("other users' sessions go on");
+    let again = app
+        .login(
+            Caller::Anonymous,
+            "manager@test.local".into(),
+            PASSWORD.into(),
+        )
+        .await
+        .expect("signs in again");
+    app.me(Caller::Header(format!("Bearer {}", again.token)))
+        .await
+        .expect("the new session works");
+    app.logout(Caller::Anonymous)
+        .await
+        .refused("UNAUTHENTICATED");
+}

@@ -484,6 +484,7 @@ mod ops {
 
     operations! {
         Login / login => fn login(email: String, password: String) -> login::LoginLogin = login;
+        Logout / logout => fn logout() -> bool = logout;
         Me / me => fn me() -> me::MeMe = me;
         CreateUser / create_user ["Debug, Clone"] => fn create_user(input: create_user::CreateUserInput) -> create_user::CreateUserCreateUser = create_user;
         Users / users => fn users(roles: Option<Vec<Role>>, include_inactive: bool) -> Vec<users::UsersUsers> = users;

@@ -129,6 +129,7 @@ async fn attempt(
                 .map(drop),
         ),
         "me" => (SignedIn, app.me(caller).await.map(drop)),
+        "logout" => (SignedIn, app.logout(caller).await.map(drop)),
         "users" => (
             Needs(Permission::Read),
             app.users(caller, None, false).await.map(drop),

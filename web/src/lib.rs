@@ -48,8 +48,18 @@ fn SignedIn() -> impl IntoView {
     let session = Session::get();
     let navigate = use_navigate();
     let sign_out = move |_| {
-        session.sign_out();
-        navigate("/login", Default::default());
+        let navigate = navigate.clone();
+        // The server ends the session too, so a copy of the token stops working; the tab
+        // forgets it whatever the answer.
+        leptos::task::spawn_local(async move {
+            let _ = api::call::<api::operations::Logout>(
+                session,
+                api::operations::logout::Variables {},
+            )
+            .await;
+            session.sign_out();
+            navigate("/login", Default::default());
+        });
     };
     move || match session.user() {
         None => {

@@ -141,12 +141,13 @@ async fn viewer_of(state: &AppState, authorization: &str) -> ApiResult<Viewer> {
             "the Authorization header must be `Bearer <token>`",
         ))?;
     let claims = state.jwt.verify(token)?;
-    let role =
-        users::active_role(&state.pool, claims.sub)
-            .await?
-            .ok_or(AppError::Unauthenticated(
-                "this account is no longer active",
-            ))?;
+    let issued_at = chrono::DateTime::from_timestamp(claims.iat, 0).unwrap_or_default();
+    let role = users::active_role(&state.pool, claims.sub, issued_at)
+        .await?
+        .ok_or(AppError::Unauthenticated(
+            "this session has ended (signed out, or the account is no longer active); sign in \
+             again",
+        ))?;
     Ok(Viewer {
         user_id: claims.sub,
         role,

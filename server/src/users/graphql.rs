@@ -74,6 +74,14 @@ impl UsersMutation {
         })
     }
 
+    /// Signs the caller out everywhere: every token issued to them until now stops
+    /// working at once, wherever it is (a copied token included).
+    #[graphql(guard = "Authenticated")]
+    async fn logout(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        service::sign_out(&state(ctx).pool, viewer(ctx)?.user_id).await?;
+        Ok(true)
+    }
+
     /// Adds a staff account (admins only).
     #[graphql(guard = "Allowed(Permission::ManageUsers)")]
     async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> ApiResult<User> {

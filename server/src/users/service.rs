@@ -89,6 +89,16 @@ pub async fn find_by_email(db: impl PgExecutor<'_>, email: &str) -> ApiResult<Op
 }
 
 /// The current role of an active user; `None` when the user is gone or switched off.
-pub async fn active_role(db: impl PgExecutor<'_>, id: Uuid) -> ApiResult<Option<Role>> {
-    Ok(sql::active_role(db, id).await?)
+pub async fn active_role(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    issued_at: DateTime<Utc>,
+) -> ApiResult<Option<Role>> {
+    Ok(sql::active_role(db, id, issued_at).await?)
+}
+
+/// Signs a user out everywhere: every token issued before now stops working.
+pub async fn sign_out(db: impl PgExecutor<'_>, id: Uuid) -> ApiResult<()> {
+    tracing::info!(user_id = %id, "signed out");
+    Ok(sql::end_sessions(db, id).await?)
 }

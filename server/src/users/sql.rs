@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
@@ -112,14 +113,35 @@ pub async fn insert_user(
 }
 
 /// The current role of an active user, or `None` when the user is gone or inactive.
-pub async fn active_role(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Role>> {
+pub async fn active_role(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    issued_at: DateTime<Utc>,
+) -> sqlx::Result<Option<Role>> {
     let row = sqlx::query!(
-        r#"select role as "role: Role" from users where id = $1 and is_active"#,
-        id
+        r#"
+        select role as "role: Role" from users
+        where id = $1 and is_active
+          and (sessions_valid_after is null
+               or $2 >= date_trunc('second', sessions_valid_after))
+        "#,
+        id,
+        issued_at
     )
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| r.role))
+}
+
+/// Ends every session of a user issued before now.
+pub async fn end_sessions(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update users set sessions_valid_after = now() where id = $1",
+        id
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 impl async_graphql::dataloader::Loader<UserById> for PgLoader {
