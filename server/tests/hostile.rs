@@ -32,6 +32,16 @@ fn fields(answer: &Value) -> Vec<String> {
     names
 }
 
+/// Posts a query text without a session: the status and the JSON answer.
+async fn anonymous_query(app: &TestApp, query: &str) -> (StatusCode, Value) {
+    app.send(
+        Caller::Anonymous,
+        "application/json",
+        json!({ "query": query }).to_string().into_bytes(),
+    )
+    .await
+}
+
 /// A body of `chunks` chunks of 64 KiB, counting how many bytes the server pulled.
 fn counted_body(chunks: usize, pulled: Arc<AtomicUsize>) -> Body {
     let chunk = Bytes::from(vec![b' '; 64 * 1024]);
@@ -82,38 +92,20 @@ async fn a_monster_query_text_is_refused_before_it_is_parsed(pool: PgPool) {
     let app = TestApp::new(pool).await;
     // 5 million fields do not even fit in a body.
     let monster = format!("{{ {} }}", "a ".repeat(5_000_000));
-    let (status, answer) = app
-        .send(
-            Caller::Anonymous,
-            "application/json",
-            json!({ "query": monster }).to_string().into_bytes(),
-        )
-        .await;
+    let (status, answer) = anonymous_query(&app, &monster).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(code(&answer), "PAYLOAD_TOO_LARGE");
 
     // Under the body limit but over the query text limit.
     let long = format!("{{ {} }}", "__typename ".repeat(20_000));
-    let (status, answer) = app
-        .send(
-            Caller::Anonymous,
-            "application/json",
-            json!({ "query": long }).to_string().into_bytes(),
-        )
-        .await;
+    let (status, answer) = anonymous_query(&app, &long).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(code(&answer), "VALIDATION");
     assert_eq!(fields(&answer), ["query"]);
 
     // Short, but nested 20,000 levels deep: the parser never recurses into it.
     let deep = format!("{}{}", "{a".repeat(20_000), "}".repeat(20_000));
-    let (status, answer) = app
-        .send(
-            Caller::Anonymous,
-            "application/json",
-            json!({ "query": deep }).to_string().into_bytes(),
-        )
-        .await;
+    let (status, answer) = anonymous_query(&app, &deep).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(code(&answer), "VALIDATION");
     assert!(
