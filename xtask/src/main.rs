@@ -1,7 +1,8 @@
 //! The project's own commands, run as `cargo xtask <command>`:
 //!
 //! - `run`: install what is missing, make PostgreSQL reachable, load demo data, build the
-//!   web app and serve everything on http://127.0.0.1:8080.
+//!   web app and serve everything on http://127.0.0.1:8080 (`run --release`: the server
+//!   built in release, as in production).
 //! - `test`: the same setup, then every check and test; ends with `N passed, N failed`.
 //! - `bench`: the API benchmarks against a real database (release build).
 //! - `schema`: regenerate `schema.graphql` from the code.
@@ -20,13 +21,13 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("run") => run::run(),
+        Some("run") => run::run(args.iter().any(|a| a == "--release")),
         Some("test") => test::test(),
         Some("bench") => bench::bench(),
         Some("schema") => schema::schema(),
         Some("prepare") => schema::prepare(),
         _ => {
-            eprintln!("usage: cargo xtask <run | test | bench | schema | prepare>");
+            eprintln!("usage: cargo xtask <run [--release] | test | bench | schema | prepare>");
             return ExitCode::from(2);
         }
     };

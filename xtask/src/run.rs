@@ -4,12 +4,17 @@ use std::process::{Command, ExitCode};
 
 use crate::setup;
 
-/// Sets up, loads demo data, builds the app and serves until Ctrl-C.
-pub fn run() -> anyhow::Result<ExitCode> {
+/// Sets up, loads demo data, builds the app and serves until Ctrl-C; with `release`, the
+/// server is the optimised build.
+pub fn run(release: bool) -> anyhow::Result<ExitCode> {
     setup::ensure_tools()?;
     let server_url = setup::ensure_postgres()?;
     setup::fetch_crates()?;
-    let server = setup::build_server()?;
+    let server = if release {
+        setup::build_release_server()?
+    } else {
+        setup::build_server()?
+    };
     setup::build_web()?;
     let database_url = format!("{server_url}/clientele");
     let root = setup::root();

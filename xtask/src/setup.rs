@@ -331,6 +331,20 @@ pub fn build_server() -> anyhow::Result<PathBuf> {
     Ok(target_dir().join("debug/clientele-server"))
 }
 
+/// The server binary, built in the release profile.
+pub fn build_release_server() -> anyhow::Result<PathBuf> {
+    run(cargo().args([
+        "build",
+        "--quiet",
+        "--release",
+        "-p",
+        "clientele-server",
+        "--bin",
+        "clientele-server",
+    ]))?;
+    Ok(target_dir().join("release/clientele-server"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
