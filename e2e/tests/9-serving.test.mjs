@@ -49,6 +49,17 @@ describe('serving the app', () => {
     assert.equal(gz.headers['content-encoding'], 'gzip');
     assert.ok(gunzipSync(gz.body).equals(plain.body), 'gzip decodes to the wasm');
 
+    const robots = await get('/robots.txt', { 'accept-encoding': 'identity' });
+    assert.equal(robots.status, 200);
+    assert.match(robots.headers['content-type'], /^text\/plain/);
+    assert.match(robots.body.toString(), /Disallow: \//);
+    for (const missing of ['/favicon.ico', '/nope.js', '/clients/x.png']) {
+      assert.equal((await get(missing)).status, 404, missing);
+    }
+    const icon = /rel="icon" href="(\/favicon-[^"]+\.svg)"/.exec(page.body.toString());
+    assert.ok(icon, 'the page names its icon');
+    assert.equal((await get(icon[1])).status, 200);
+
     const api = await get('/graphql?query=%7B__typename%7D');
     assert.equal(api.headers['x-content-type-options'], 'nosniff');
   });

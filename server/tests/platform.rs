@@ -376,6 +376,21 @@ async fn the_web_app_is_served_with_a_fallback_and_cache_headers(pool: PgPool) {
         assert_eq!(page.headers()["cache-control"], "no-cache", "{route}");
         assert_eq!(page.headers()["content-type"], "text/html", "{route}");
     }
+    // A file that is not there is 404, not the app's page.
+    for missing in [
+        "/favicon.ico",
+        "/robots.txt",
+        "/clientele-web-0000000000000000.js",
+        "/a/b.css",
+    ] {
+        let page = get(missing).await;
+        assert_eq!(page.status(), StatusCode::NOT_FOUND, "{missing}");
+    }
+    std::fs::write(dir.join("robots.txt"), "User-agent: *\nDisallow: /\n").expect("robots");
+    let robots = get("/robots.txt").await;
+    assert_eq!(robots.status(), StatusCode::OK);
+    assert_eq!(robots.headers()["content-type"], "text/plain");
+
     let api = get("/health").await;
     assert_eq!(api.status(), StatusCode::OK);
     assert!(

@@ -50,11 +50,7 @@ pub fn app(state: AppState) -> Router {
         let files = ServeDir::new(&web_dir)
             .precompressed_br()
             .precompressed_gzip()
-            .fallback(
-                ServeFile::new(&index)
-                    .precompressed_br()
-                    .precompressed_gzip(),
-            );
+            .fallback(axum::routing::get(app_page_or_not_found).with_state(index.clone()));
         let web_app = Router::new()
             .fallback_service(files)
             .layer(axum::middleware::map_response(web_cache_headers))
@@ -90,6 +86,29 @@ pub fn app(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(header_name.clone()))
         .layer(SetRequestIdLayer::new(header_name, MakeRequestUuid))
+}
+
+/// What the web directory does not hold: a file name (`/missing.js`, `/favicon.ico`) is
+/// 404; anything else is one of the app's own routes (`/clients/<id>`), answered with the
+/// app's page.
+async fn app_page_or_not_found(
+    State(index): State<std::path::PathBuf>,
+    request: axum::extract::Request,
+) -> Response {
+    let last = request.uri().path().rsplit('/').next().unwrap_or_default();
+    if last.contains('.') {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    use tower::ServiceExt;
+    match ServeFile::new(index)
+        .precompressed_br()
+        .precompressed_gzip()
+        .oneshot(request)
+        .await
+    {
+        Ok(page) => page.into_response(),
+        Err(error) => match error {},
+    }
 }
 
 /// Trunk names assets by content hash (`name-<16 hex>.ext`), so they never change under the
