@@ -64,15 +64,19 @@ describe('serving the app', () => {
     assert.equal(api.headers['x-content-type-options'], 'nosniff');
   });
 
-  test('every page works under the policy with a clean console', async () => {
+  test('every page works under the policy with a clean console, each with its own title', async () => {
     const page = await newPage(browser);
     const problems = [];
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(message.text());
     });
+    await page.goto('/login');
+    assert.equal(await page.title(), 'Sign in · Clientele');
     await signIn(page, 'manager');
+    assert.equal(await page.title(), 'Clients · Clientele');
     await page.getByRole('link', { name: 'Acme Industries', exact: true }).click();
     await page.getByRole('img', { name: 'Jobs by status' }).waitFor();
+    assert.equal(await page.title(), 'Acme Industries · Clientele');
     const shown = {
       Jobs: () => page.getByRole('region', { name: "The client's jobs" }),
       Communications: () => page.locator('.timeline'),
@@ -85,6 +89,7 @@ describe('serving the app', () => {
     }
     await page.goto('/clients/new');
     await page.getByRole('heading', { name: 'Create client' }).waitFor();
+    assert.equal(await page.title(), 'Create client · Clientele');
     assert.deepEqual(problems, []);
     assert.deepEqual(page.errors, []);
     await page.context().close();

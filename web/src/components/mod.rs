@@ -203,3 +203,11 @@ pub fn Pager(
         </nav>
     }
 }
+
+/// Names the browser tab after the page: `<what> · Clientele`, so every page and its
+/// history entry says where it is.
+pub fn set_title(what: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(&format!("{what} · Clientele"));
+    }
+}

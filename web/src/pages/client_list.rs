@@ -127,6 +127,7 @@ impl ListState {
 /// The list page.
 #[component]
 pub fn ClientListPage() -> impl IntoView {
+    crate::components::set_title("Clients");
     let session = Session::get();
     let query = use_query_map();
     let navigate = use_navigate();

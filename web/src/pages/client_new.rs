@@ -49,6 +49,7 @@ impl ContactDraft {
 /// The create form.
 #[component]
 pub fn NewClientPage() -> impl IntoView {
+    crate::components::set_title("Create client");
     let session = Session::get();
     let navigate = use_navigate();
     let step = RwSignal::new(0_usize);

@@ -14,6 +14,7 @@ use crate::{
 /// The sign-in form.
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    crate::components::set_title("Sign in");
     let session = Session::get();
     let navigate = use_navigate();
     let query = use_query_map();

@@ -119,6 +119,7 @@ pub fn ClientPage() -> impl IntoView {
                     Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
                     Ok(data) => {
                         let c = data.client;
+                        crate::components::set_title(&c.name);
                         let active = c.status == ClientStatus::Active;
                         view! {
                             <HeaderCard client=c.clone()/>
