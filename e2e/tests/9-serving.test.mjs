@@ -87,6 +87,37 @@ describe('serving the app', () => {
       await page.getByRole('link', { name: tab, exact: true }).click();
       await ready().first().waitFor();
     }
+    // WCAG contrast of what issue 20 measured below the bar: the On hold badge's text (4.5:1)
+    // and the keyboard focus ring against the page (3:1).
+    await page.goto('/clients?status=ON_HOLD');
+    const badge = page.locator('.badge-on-hold').first();
+    await badge.waitFor();
+    const ratio = (a, b) => page.evaluate(([x, y]) => {
+      const lum = (rgb) => {
+        const [r, g, bl] = rgb.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).map((v) => {
+          const c = v / 255;
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+      };
+      const [hi, lo] = [lum(x), lum(y)].sort((m, n) => n - m);
+      return (hi + 0.05) / (lo + 0.05);
+    }, [a, b]);
+    const badgeColours = await badge.evaluate((e) => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]);
+    assert.ok(await ratio(...badgeColours) >= 4.5, `On hold badge: ${badgeColours}`);
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const e = document.activeElement;
+      return [getComputedStyle(e).outlineColor, getComputedStyle(document.documentElement).backgroundColor, e.closest('.topbar') ? getComputedStyle(document.querySelector('.topbar')).backgroundColor : null];
+    });
+    const against = focused[2] ?? focused[1];
+    assert.ok(await ratio(focused[0], against) >= 3, `focus ring ${focused[0]} on ${against}`);
+    await page.locator('main').getByRole('button').first().focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    const ring = await page.evaluate(() => [getComputedStyle(document.activeElement).outlineColor, getComputedStyle(document.documentElement).backgroundColor]);
+    assert.ok(await ratio(...ring) >= 3, `focus ring ${ring}`);
+
     await page.goto('/clients/new');
     await page.getByRole('heading', { name: 'Create client' }).waitFor();
     assert.equal(await page.title(), 'Create client · Clientele');
