@@ -71,12 +71,12 @@ describe('serving the app', () => {
       if (message.type() === 'error') problems.push(message.text());
     });
     await page.goto('/login');
-    assert.equal(await page.title(), 'Sign in · Clientele');
+    await page.waitForFunction((t) => document.title === t, 'Sign in · Clientele');
     await signIn(page, 'manager');
-    assert.equal(await page.title(), 'Clients · Clientele');
+    await page.waitForFunction((t) => document.title === t, 'Clients · Clientele');
     await page.getByRole('link', { name: 'Acme Industries', exact: true }).click();
     await page.getByRole('img', { name: 'Jobs by status' }).waitFor();
-    assert.equal(await page.title(), 'Acme Industries · Clientele');
+    await page.waitForFunction((t) => document.title === t, 'Acme Industries · Clientele');
     const shown = {
       Jobs: () => page.getByRole('region', { name: "The client's jobs" }),
       Communications: () => page.locator('.timeline'),
@@ -120,7 +120,7 @@ describe('serving the app', () => {
 
     await page.goto('/clients/new');
     await page.getByRole('heading', { name: 'Create client' }).waitFor();
-    assert.equal(await page.title(), 'Create client · Clientele');
+    await page.waitForFunction((t) => document.title === t, 'Create client · Clientele');
     assert.deepEqual(problems, []);
     assert.deepEqual(page.errors, []);
     await page.context().close();
