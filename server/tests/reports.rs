@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use clientele::{
     auth::Role,
     graphql::scalars::Date,
-    reports::{IMPORTANT_SHOWN, ReportRange, gather},
+    reports::{IMPORTANT_SHOWN, ReportRange, gather, snapshot},
 };
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
@@ -24,6 +24,20 @@ fn day(text: &str) -> NaiveDate {
 
 fn id(text: &str) -> Uuid {
     text.parse().expect("a uuid")
+}
+
+/// Runs a read on a snapshot transaction of its own, as the report's callers do.
+async fn read_only<T>(
+    pool: &PgPool,
+    read: impl for<'c> FnOnce(
+        &'c mut sqlx::PgConnection,
+    ) -> futures::future::BoxFuture<'c, clientele::error::ApiResult<T>>,
+) -> clientele::error::ApiResult<T> {
+    let mut tx = pool.begin().await?;
+    snapshot(&mut tx).await?;
+    let value = read(&mut tx).await?;
+    tx.commit().await?;
+    Ok(value)
 }
 
 /// Runs a poppler tool on a PDF and returns what it printed.
@@ -570,9 +584,11 @@ async fn job_and_pipeline_figures_count_the_clients_jobs_and_the_range(pool: PgP
 
     let range =
         ReportRange::parse(Date(day("2026-01-01")), Date(day("2026-06-30"))).expect("a range");
-    let data = gather(&pool, client, range, Date(day("2026-07-01")))
-        .await
-        .expect("gathered");
+    let data = read_only(&pool, |tx| {
+        Box::pin(gather(tx, client, range, Date(day("2026-07-01"))))
+    })
+    .await
+    .expect("gathered");
     let jobs = &data.jobs;
     assert_eq!(
         (jobs.linked, jobs.open, jobs.filled, jobs.hires),
@@ -616,9 +632,11 @@ async fn a_report_lists_the_latest_important_communications_and_how_many_there_a
     }
     let range =
         ReportRange::parse(Date(day("2026-03-01")), Date(day("2026-03-31"))).expect("a range");
-    let data = gather(&pool, id(&client), range, Date(day("2026-04-01")))
-        .await
-        .expect("gathered");
+    let data = read_only(&pool, |tx| {
+        Box::pin(gather(tx, id(&client), range, Date(day("2026-04-01"))))
+    })
+    .await
+    .expect("gathered");
     assert_eq!(data.communications_total, 30);
     assert_eq!(data.communications.len() as i64, IMPORTANT_SHOWN);
     assert_eq!(data.communications[0].subject, "Board meeting 30");

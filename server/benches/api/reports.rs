@@ -7,7 +7,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use clientele::{
     graphql::scalars::Date,
-    reports::{ReportRange, gather, render_performance_report},
+    reports::{ReportRange, gather, render_performance_report, snapshot},
     telemetry::SqlStatementCounter,
 };
 use serde_json::json;
@@ -102,6 +102,20 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<Uuid> {
     Ok(client)
 }
 
+/// The report's figures, read as the server reads them: on a snapshot transaction.
+async fn gathered(
+    pool: &PgPool,
+    client: Uuid,
+    range: ReportRange,
+    today: Date,
+) -> clientele::error::ApiResult<clientele::reports::ReportData> {
+    let mut tx = pool.begin().await?;
+    snapshot(&mut tx).await?;
+    let data = gather(&mut tx, client, range, today).await?;
+    tx.commit().await?;
+    Ok(data)
+}
+
 fn day(text: &str) -> anyhow::Result<Date> {
     Ok(Date(NaiveDate::parse_from_str(text, "%Y-%m-%d")?))
 }
@@ -138,14 +152,14 @@ pub async fn measure_report(
     for _ in 0..RUNS {
         let started = Instant::now();
         std::hint::black_box(
-            gather(pool, client, range, today)
+            gathered(pool, client, range, today)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?,
         );
         gathering.push(started.elapsed());
     }
     let statements = counter.count();
-    let data = gather(pool, client, range, today)
+    let data = gathered(pool, client, range, today)
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     anyhow::ensure!(

@@ -5,7 +5,7 @@
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::PgPool;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{model::ClientPart, service::or_dash, sql};
@@ -84,24 +84,21 @@ fn moment(at: DateTime<Utc>) -> String {
     at.format("%-d %b %Y %H:%M").to_string()
 }
 
-/// The dashboard of a client as it stands at `now`, from one snapshot; NOT_FOUND when there
-/// is no such client.
+/// The dashboard of a client as it stands at `now`, read on the caller's connection (a
+/// [`snapshot`](super::snapshot) transaction); NOT_FOUND when there is no such client.
 pub async fn gather(
-    pool: &PgPool,
+    db: &mut PgConnection,
     client_id: Uuid,
     now: DateTime<Utc>,
 ) -> ApiResult<DashboardData> {
-    let mut tx = pool.begin().await?;
-    sql::snapshot(&mut tx).await?;
-    let cover = sql::cover(&mut *tx, client_id)
+    let cover = sql::cover(&mut *db, client_id)
         .await?
         .ok_or(AppError::NotFound("client"))?;
-    let stats = analytics::stats(&mut *tx, client_id).await?;
-    let pipeline = analytics::pipeline(&mut *tx, client_id).await?;
-    let statuses = analytics::job_statuses(&mut *tx, client_id).await?;
+    let stats = analytics::stats(&mut *db, client_id).await?;
+    let pipeline = analytics::pipeline(&mut *db, client_id).await?;
+    let statuses = analytics::job_statuses(&mut *db, client_id).await?;
     let activities =
-        analytics::activities(&mut *tx, client_id, ACTIVITY_DAYS, ACTIVITIES_SHOWN, now).await?;
-    tx.commit().await?;
+        analytics::activities(&mut *db, client_id, ACTIVITY_DAYS, ACTIVITIES_SHOWN, now).await?;
     Ok(DashboardData {
         client: ClientPart {
             name: cover.name,
@@ -166,13 +163,8 @@ pub fn render(data: &DashboardData) -> anyhow::Result<Vec<u8>> {
     super::render::render(TEMPLATE, &data)
 }
 
-/// Gathers and renders a client's dashboard: its file name and PDF bytes.
-pub async fn produce(
-    pool: &PgPool,
-    client_id: Uuid,
-    now: DateTime<Utc>,
-) -> ApiResult<(String, Vec<u8>)> {
-    let data = gather(pool, client_id, now).await?;
+/// Renders a gathered dashboard exported at `now`: its file name and PDF bytes.
+pub async fn produce(data: DashboardData, now: DateTime<Utc>) -> ApiResult<(String, Vec<u8>)> {
     let name = format!("Dashboard {} {}.pdf", data.client.name, now.date_naive());
     let pdf = tokio::task::spawn_blocking(move || render(&data))
         .await

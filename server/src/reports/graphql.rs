@@ -135,7 +135,11 @@ impl ReportsMutation {
             tx.commit().await?;
             return Ok(report);
         }
-        let (file, object) = service::produce(&api.pool, client_id, range, viewer.user_id).await?;
+        let mut tx = api.pool.begin().await?;
+        service::snapshot(&mut tx).await?;
+        let data = service::gather(&mut tx, client_id, range, Date::today()).await?;
+        tx.commit().await?;
+        let (file, object) = service::produce(data, client_id, range, viewer.user_id).await?;
         let key = file.storage_key.clone();
         uploads::store_then_record(&api.pool, api.storage.as_ref(), &key, object, move |tx| {
             Box::pin(async move {
@@ -158,7 +162,11 @@ impl ReportsMutation {
         let today = Date(now.date_naive());
         let first = now.date_naive() - chrono::Duration::days(i64::from(dashboard::ACTIVITY_DAYS));
         let range = ReportRange::parse(Date(first), today)?;
-        let (name, pdf) = dashboard::produce(&api.pool, client_id, now).await?;
+        let mut tx = api.pool.begin().await?;
+        service::snapshot(&mut tx).await?;
+        let data = dashboard::gather(&mut tx, client_id, now).await?;
+        tx.commit().await?;
+        let (name, pdf) = dashboard::produce(data, now).await?;
         let (file, object) = service::rendered(client_id, &name, pdf, viewer.user_id);
         let key = file.storage_key.clone();
         uploads::store_then_record(&api.pool, api.storage.as_ref(), &key, object, move |tx| {

@@ -14,5 +14,5 @@ mod task;
 
 pub use dashboard::{DashboardData, gather as gather_dashboard, render as render_dashboard};
 pub use model::{Report, ReportData, ReportKind, ReportRange, ReportStatus};
-pub use service::{IMPORTANT_SHOWN, gather, render_performance_report};
+pub use service::{IMPORTANT_SHOWN, gather, render_performance_report, snapshot};
 pub use task::RenderReport;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use anyhow::Context as _;
 use clientele_core::Criterion;
-use sqlx::{PgConnection, PgExecutor, PgPool};
+use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
 use super::{
@@ -41,22 +41,15 @@ pub(super) fn or_dash(text: Option<String>) -> String {
         .unwrap_or_else(|| "—".to_owned())
 }
 
-/// Everything the performance report of a client over `range` shows, read from one
-/// snapshot; NOT_FOUND when there is no such client.
-pub async fn gather(
-    pool: &PgPool,
-    client_id: Uuid,
-    range: ReportRange,
-    today: Date,
-) -> ApiResult<ReportData> {
-    let mut tx = pool.begin().await?;
-    sql::snapshot(&mut tx).await?;
-    let data = gather_in(&mut tx, client_id, range, today).await?;
-    tx.commit().await?;
-    Ok(data)
+/// Makes the caller's fresh transaction one read-only snapshot, so every figure a report
+/// gathers in it is of the same moment.
+pub async fn snapshot(db: &mut PgConnection) -> ApiResult<()> {
+    Ok(sql::snapshot(db).await?)
 }
 
-async fn gather_in(
+/// Everything the performance report of a client over `range` shows, read on the caller's
+/// connection (a [`snapshot`] transaction); NOT_FOUND when there is no such client.
+pub async fn gather(
     db: &mut PgConnection,
     client_id: Uuid,
     range: ReportRange,
@@ -158,15 +151,14 @@ pub fn render_performance_report(data: &ReportData) -> anyhow::Result<Vec<u8>> {
     super::render::render(TEMPLATE, &data)
 }
 
-/// Gathers and renders the performance report of a client over a range: the file's record
-/// (not yet written) and its bytes, to be stored under `reports/<client>/`.
+/// Renders gathered figures as the performance report of a client over a range: the
+/// file's record (not yet written) and its bytes, to be stored under `reports/<client>/`.
 pub async fn produce(
-    pool: &PgPool,
+    data: ReportData,
     client_id: Uuid,
     range: ReportRange,
     requested_by: Uuid,
 ) -> ApiResult<(StoredFile, StoredObject)> {
-    let data = gather(pool, client_id, range, Date::today()).await?;
     let name = format!(
         "Performance report {} {} to {}.pdf",
         data.client.name,

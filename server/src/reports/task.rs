@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::{ReportKind, ReportStatus, dashboard, model::ReportRange, service};
 use crate::{
     error::AppError,
+    graphql::scalars::Date,
     tasks::{Attempt, Task, TaskContext},
     uploads,
 };
@@ -35,15 +36,21 @@ impl Task for RenderReport {
             return Ok(()); // finished by an earlier attempt whose outcome was not recorded
         }
         let rendered = async {
+            let mut tx = ctx.pool.begin().await?;
+            service::snapshot(&mut tx).await?;
             let (file, object) = match report.kind {
                 ReportKind::Performance => {
                     let range = ReportRange::parse(report.date_from, report.date_to)?;
-                    service::produce(&ctx.pool, report.client_id, range, report.requested_by)
-                        .await?
+                    let data =
+                        service::gather(&mut tx, report.client_id, range, Date::today()).await?;
+                    tx.commit().await?;
+                    service::produce(data, report.client_id, range, report.requested_by).await?
                 }
                 ReportKind::Dashboard => {
-                    let (name, pdf) =
-                        dashboard::produce(&ctx.pool, report.client_id, chrono::Utc::now()).await?;
+                    let now = chrono::Utc::now();
+                    let data = dashboard::gather(&mut tx, report.client_id, now).await?;
+                    tx.commit().await?;
+                    let (name, pdf) = dashboard::produce(data, now).await?;
                     service::rendered(report.client_id, &name, pdf, report.requested_by)
                 }
             };
