@@ -51,6 +51,8 @@ pub fn init(config: &Config) {
 pub struct SqlStatementCounter {
     count: Arc<AtomicUsize>,
     summaries: Arc<std::sync::Mutex<Vec<String>>>,
+    statements: Arc<std::sync::Mutex<Vec<String>>>,
+    only_thread: Arc<std::sync::Mutex<Option<std::thread::ThreadId>>>,
 }
 
 impl SqlStatementCounter {
@@ -64,11 +66,33 @@ impl SqlStatementCounter {
         self.summaries.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
-    /// Forgets what was counted.
+    /// The full text of each statement seen, in order.
+    pub fn statements(&self) -> Vec<String> {
+        self.statements
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or_default()
+    }
+
+    /// Forgets what was counted and from now on counts only the statements issued on this
+    /// thread: a test on a current-thread runtime, whose neighbours run their own.
+    pub fn reset_on_this_thread(&self) {
+        self.reset();
+        if let Ok(mut only) = self.only_thread.lock() {
+            *only = Some(std::thread::current().id());
+        }
+    }
+
+    /// Forgets what was counted; counts statements of every thread.
     pub fn reset(&self) {
+        if let Ok(mut only) = self.only_thread.lock() {
+            *only = None;
+        }
         self.count.store(0, Ordering::SeqCst);
-        if let Ok(mut summaries) = self.summaries.lock() {
-            summaries.clear();
+        for seen in [&self.summaries, &self.statements] {
+            if let Ok(mut seen) = seen.lock() {
+                seen.clear();
+            }
         }
     }
 
@@ -78,20 +102,30 @@ impl SqlStatementCounter {
     }
 }
 
-/// Picks the `summary` field out of a sqlx query event.
-struct SummaryVisitor(Option<String>);
+/// Picks the `summary` and `db.statement` fields out of a sqlx query event.
+#[derive(Default)]
+struct StatementVisitor {
+    summary: Option<String>,
+    statement: Option<String>,
+}
 
-impl tracing::field::Visit for SummaryVisitor {
-    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-        if field.name() == "summary" {
-            self.0 = Some(value.to_owned());
+impl StatementVisitor {
+    fn keep(&mut self, field: &tracing::field::Field, value: String) {
+        match field.name() {
+            "summary" => self.summary = Some(value),
+            "db.statement" => self.statement = Some(value.trim().to_owned()),
+            _ => {}
         }
+    }
+}
+
+impl tracing::field::Visit for StatementVisitor {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        self.keep(field, value.to_owned());
     }
 
     fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "summary" {
-            self.0 = Some(format!("{value:?}"));
-        }
+        self.keep(field, format!("{value:?}"));
     }
 }
 
@@ -101,12 +135,25 @@ impl<S: tracing::Subscriber> Layer<S> for SqlStatementCounter {
         event: &tracing::Event<'_>,
         _ctx: tracing_subscriber::layer::Context<'_, S>,
     ) {
-        if event.metadata().target() == "sqlx::query" {
+        let elsewhere = self
+            .only_thread
+            .lock()
+            .is_ok_and(|only| only.is_some_and(|id| id != std::thread::current().id()));
+        if event.metadata().target() == "sqlx::query" && !elsewhere {
             self.count.fetch_add(1, Ordering::SeqCst);
-            let mut visitor = SummaryVisitor(None);
+            let mut visitor = StatementVisitor::default();
             event.record(&mut visitor);
+            let summary = visitor.summary.unwrap_or_default();
+            // sqlx leaves the text out when the summary is the whole statement.
+            let statement = visitor
+                .statement
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| summary.clone());
             if let Ok(mut summaries) = self.summaries.lock() {
-                summaries.push(visitor.0.unwrap_or_default());
+                summaries.push(summary);
+            }
+            if let Ok(mut statements) = self.statements.lock() {
+                statements.push(statement);
             }
         }
     }

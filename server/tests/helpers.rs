@@ -490,6 +490,7 @@ mod ops {
         Users / users => fn users(roles: Option<Vec<Role>>, include_inactive: bool) -> Vec<users::UsersUsers> = users;
         Clients / clients => fn clients(filter: Option<clients::ClientFilter>, sort: Option<clients::ClientSort>, page: Option<i64>, limit: Option<i64>) -> clients::ClientsClients = clients;
         ClientNames / client_names => fn client_names(filter: Option<client_names::ClientFilter>, sort: Option<client_names::ClientSort>, page: Option<i64>, limit: Option<i64>) -> client_names::ClientNamesClients = clients;
+        ClientWalk / client_walk => fn client_walk(filter: Option<client_walk::ClientFilter>, sort: Option<client_walk::ClientSort>, first: Option<i64>, after: Option<String>, page: Option<i64>) -> client_walk::ClientWalkClients = clients;
         Client / client => fn client(id: String) -> client::ClientClient = client;
         ClientDuplicates / client_duplicates => fn client_duplicates(name: Option<String>, website: Option<String>, email_domains: Option<Vec<String>>, exclude_client_id: Option<String>) -> Vec<client_duplicates::ClientDuplicatesClientDuplicates> = client_duplicates;
         ClientIndustries / client_industries => fn client_industries() -> Vec<client_industries::ClientIndustriesClientIndustries> = client_industries;

@@ -14,6 +14,7 @@ mod fuzz;
 mod helpers;
 mod hostile;
 mod jobs;
+mod list;
 mod permissions;
 mod platform;
 mod reports;

@@ -2,7 +2,9 @@
 //! fresh database on the same PostgreSQL the other commands use; then the app's first render
 //! in Debian's Chromium (e2e/bench/first-render.mjs) and a client's page with 500 linked jobs
 //! (e2e/bench/dashboard-500.mjs) against the real server with demo data.
-//! S3 upload throughput is measured against moto's server, which this command starts.
+//! S3 upload throughput is measured against moto's server, which this command starts, and
+//! the client list side by side with PostGraphile 5 (npm, with Node 22 from npm's `node`
+//! package, in e2e/bench/postgraphile), which the bench starts on the same database.
 //! Figures are printed, never asserted: speed is not a test.
 
 use std::process::ExitCode;
@@ -14,11 +16,13 @@ pub fn bench() -> anyhow::Result<ExitCode> {
     setup::ensure_tools()?;
     let server_url = setup::ensure_postgres()?;
     let moto = services::start_moto()?;
+    let postgraphile = ensure_postgraphile()?;
     setup::run(
         setup::cargo()
             .args(["bench", "-p", "clientele-server", "--bench", "api"])
             .env("CLIENTELE_BENCH_SERVER_URL", &server_url)
             .env("CLIENTELE_BENCH_S3_ENDPOINT", &moto.addr)
+            .env("CLIENTELE_BENCH_POSTGRAPHILE", &postgraphile)
             .env("AWS_ACCESS_KEY_ID", "clientele-bench")
             .env("AWS_SECRET_ACCESS_KEY", "clientele-bench")
             .env("RUST_LOG", "warn"),
@@ -31,4 +35,21 @@ pub fn bench() -> anyhow::Result<ExitCode> {
     setup::run(server.node().arg("e2e/bench/first-render.mjs"))?;
     setup::run(server.node().arg("e2e/bench/dashboard-500.mjs"))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// PostGraphile 5 and Node 22 from npm, installed into e2e/bench/postgraphile when missing.
+/// Its directory.
+fn ensure_postgraphile() -> anyhow::Result<std::path::PathBuf> {
+    let dir = setup::root().join("e2e/bench/postgraphile");
+    if !dir.join("node_modules/postgraphile").exists()
+        || !dir.join("node_modules/.bin/node").exists()
+    {
+        eprintln!("installing PostGraphile 5 and Node 22 from npm");
+        setup::run(
+            std::process::Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                .current_dir(&dir),
+        )?;
+    }
+    Ok(dir)
 }

@@ -29,34 +29,64 @@ pub async fn run(state: AppState, token: &str) -> anyhow::Result<LoadFigures> {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(60);
+    let (address, server) = serve(state).await?;
+    let body = json!({ "query": "{ clients(limit: 100, sort: NAME_ASC) { items { id clientCode name status accountManager { fullName } contacts { fullName email } } pageInfo { total } } }" }).to_string();
+    let figures = hammer(
+        &format!("http://{address}/graphql"),
+        &body,
+        Some(&format!("Bearer {token}")),
+        CONNECTIONS,
+        Duration::from_secs(seconds),
+    )
+    .await;
+    server.abort();
+    figures
+}
+
+/// The whole application served on a free local port, as `clientele-server serve` does.
+pub async fn serve(
+    state: AppState,
+) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     let app = clientele::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok((
+        address,
+        tokio::spawn(async move { axum::serve(listener, app).await }),
+    ))
+}
+
+/// `connections` clients each posting `body` to `url` as fast as it answers, for
+/// `duration`.
+pub async fn hammer(
+    url: &str,
+    body: &str,
+    authorization: Option<&str>,
+    connections: usize,
+    duration: Duration,
+) -> anyhow::Result<LoadFigures> {
     let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(CONNECTIONS)
+        .pool_max_idle_per_host(connections)
         .build()?;
-    let url = format!("http://{address}/graphql");
-    let body = json!({ "query": "{ clients(limit: 100, sort: NAME_ASC) { items { id clientCode name status accountManager { fullName } contacts { fullName email } } pageInfo { total } } }" }).to_string();
     let started = Instant::now();
-    let deadline = started + Duration::from_secs(seconds);
-    let mut tasks = Vec::with_capacity(CONNECTIONS);
-    for _ in 0..CONNECTIONS {
-        let (client, url, body) = (client.clone(), url.clone(), body.clone());
-        let authorization = format!("Bearer {token}");
+    let deadline = started + duration;
+    let mut tasks = Vec::with_capacity(connections);
+    for _ in 0..connections {
+        let (client, url, body) = (client.clone(), url.to_owned(), body.to_owned());
+        let authorization = authorization.map(str::to_owned);
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut errors = 0_usize;
             while Instant::now() < deadline {
                 let sent = Instant::now();
-                let answer = client
+                let mut request = client
                     .post(&url)
                     .header("content-type", "application/json")
-                    .header("authorization", &authorization)
-                    .body(body.clone())
-                    .send()
-                    .await;
-                let ok = match answer {
+                    .body(body.clone());
+                if let Some(authorization) = &authorization {
+                    request = request.header("authorization", authorization);
+                }
+                let ok = match request.send().await {
                     Ok(response) if response.status().is_success() => response
                         .bytes()
                         .await
@@ -79,7 +109,6 @@ pub async fn run(state: AppState, token: &str) -> anyhow::Result<LoadFigures> {
         errors += e;
     }
     let elapsed = started.elapsed().as_secs_f64();
-    server.abort();
     latencies.sort();
     let at = |p: f64| {
         latencies

@@ -1,12 +1,16 @@
 //! API benchmarks against real PostgreSQL: seeds 10,000 clients (1,000 of them with jobs and
 //! candidates) into a fresh database, then
 //! times requests through the whole application (routing, auth, GraphQL, SQL, JSON) in
-//! process and reports p50/p95 and SQL statements per request. Run by `cargo xtask bench`;
+//! process and reports p50/p95 and SQL statements per request; last, grows the database to
+//! 100,000 and 1,000,000 clients and measures the client list again (see `scale`). Run by
+//! `cargo xtask bench`;
 //! set `CLIENTELE_BENCH_KEEP=1` to keep the `clientele_bench` database for EXPLAIN.
 
 mod dashboard;
 mod load;
 mod reports;
+mod scale;
+mod versus;
 
 use std::time::{Duration, Instant};
 
@@ -251,7 +255,7 @@ async fn main() -> anyhow::Result<()> {
         "performance report PDF: {:.1} KB (12 quarters of feedback, 50 jobs, 2,000 candidates)",
         report.pdf_bytes as f64 / 1024.0
     );
-    let load = load::run(state, &analyst).await?;
+    let load = load::run(state.clone(), &analyst).await?;
     println!();
     println!(
         "load: 200 connections on the client list (100 clients + contacts + manager) over \
@@ -265,6 +269,8 @@ async fn main() -> anyhow::Result<()> {
         load.errors,
         load.requests
     );
+    versus::run(state, &analyst, &format!("{server}/{DATABASE}")).await?;
+    scale::run(&app, &counter, &analyst, &pool).await?;
     pool.close().await;
     if std::env::var_os("CLIENTELE_BENCH_KEEP").is_none() {
         drop_bench_database(&mut admin_connection).await?;

@@ -7,8 +7,8 @@ use clientele_core::Website;
 
 use super::{
     Client, ClientFilter, ClientPatch, ClientSort, CreateClientInput, Deactivation,
-    DuplicateCandidate, DuplicateQuery, IndustryCount, ListFilter, NewClient, StatusSummary,
-    service,
+    DuplicateCandidate, DuplicateQuery, IndustryCount, ListCursor, ListFilter, ListRequest,
+    ListStart, NewClient, StatusSummary, service, sql::ListCounts,
 };
 use crate::{
     analytics::{AnalyticsPoint, Dashboard, Granularity, graphql::client_analytics},
@@ -26,7 +26,7 @@ use crate::{
     graphql::{
         loader,
         loaders::{ContactsByClient, StoredFileById, UserById},
-        page::{DEFAULT_LIMIT, PageInfo, PageRequest},
+        page::{DEFAULT_LIMIT, MAX_LIMIT, PageInfo, PageRequest},
         parse_id,
         scalars::{Date, optional_uuid},
         state,
@@ -185,10 +185,16 @@ impl Client {
 pub struct ClientPage {
     /// The clients on this page.
     items: Vec<Client>,
-    /// Where this page sits.
+    /// Where this page sits. Its totals are counted only when the query selects them; with
+    /// keyset paging (`first`/`after`), `page` is 1 and `limit` is `first`.
     page_info: PageInfo,
-    /// Clients per status.
+    /// Clients per status, counted only when the query selects it.
     summary: StatusSummary,
+    /// Pass as `after` to get the clients that follow this page in the same order (null
+    /// when the page is empty or sorted by relevance).
+    end_cursor: Option<String>,
+    /// Whether clients follow this page.
+    has_next_page: bool,
 }
 
 /// Client queries.
@@ -197,11 +203,15 @@ pub struct ClientsQuery;
 
 #[Object]
 impl ClientsQuery {
-    /// Clients, filtered, sorted and paged, with per-status totals.
+    /// Clients, filtered, sorted and paged, with per-status totals. Page by number
+    /// (`page`/`limit`), or walk the whole list at a cost independent of depth with keyset
+    /// paging: `first` clients `after` the previous page's `endCursor` (any sort but
+    /// relevance).
     #[graphql(
         guard = "Allowed(Permission::Read)",
-        complexity = "(limit.unwrap_or(DEFAULT_LIMIT as i32).clamp(1, 100) as usize) * child_complexity"
+        complexity = "PageRequest::complexity(first.or(limit).unwrap_or(DEFAULT_LIMIT as i32), child_complexity)"
     )]
+    #[allow(clippy::too_many_arguments)]
     async fn clients(
         &self,
         ctx: &Context<'_>,
@@ -213,22 +223,61 @@ impl ClientsQuery {
             desc = "Items per page, 1 to 100."
         )]
         limit: Option<i32>,
+        #[graphql(desc = "Keyset paging: clients per page, 1 to 100 (instead of `limit`).")]
+        first: Option<i32>,
+        #[graphql(desc = "Keyset paging: the `endCursor` of the previous page.")] after: Option<
+            String,
+        >,
     ) -> ApiResult<ClientPage> {
-        let page = PageRequest::parse(page.unwrap_or(1), limit.unwrap_or(DEFAULT_LIMIT as i32))?;
         let filter = ListFilter::try_from(filter.unwrap_or_default())?;
         let order = match (sort, &filter.search) {
             (Some(sort), _) => sort,
             (None, Some(_)) => ClientSort::Relevance,
             (None, None) => ClientSort::NameAsc,
         };
+        let page_number = page.unwrap_or(1);
+        let keyset = first.is_some() || after.is_some();
+        if first.is_some_and(|first| !(1..=MAX_LIMIT).contains(&i64::from(first))) {
+            return Err(AppError::invalid(
+                "first",
+                format!("must be between 1 and {MAX_LIMIT}"),
+            ));
+        }
+        let page = PageRequest::parse(
+            if keyset { 1 } else { page_number },
+            first.or(limit).unwrap_or(DEFAULT_LIMIT as i32),
+        )?;
+        let start = if keyset {
+            keyset_start(order, page_number, after.as_deref())?
+        } else {
+            ListStart::Offset(page.offset())
+        };
+        let look = ctx.look_ahead();
+        let page_info = look.field("pageInfo");
+        let counts = look.field("summary").exists()
+            || page_info.field("total").exists()
+            || page_info.field("totalPages").exists();
+        let request = ListRequest {
+            order,
+            limit: page.limit,
+            start,
+            counts,
+        };
         let mut db = state(ctx).pool.acquire().await?;
-        let list = service::list(&mut db, &filter, order, page).await?;
+        let list = service::list(&mut db, &filter, &request).await?;
         drop(db);
         prime_relations(ctx, &list.items).await?;
+        let counts = list.counts.unwrap_or(ListCounts::NOT_COUNTED);
         Ok(ClientPage {
+            end_cursor: list
+                .items
+                .last()
+                .and_then(|last| ListCursor::after(last, order))
+                .map(|cursor| cursor.encode()),
+            has_next_page: list.has_next_page,
             items: list.items,
-            page_info: page.info(list.counts.total),
-            summary: list.counts.summary,
+            page_info: page.info(counts.total),
+            summary: counts.summary,
         })
     }
 
@@ -271,6 +320,33 @@ impl ClientsQuery {
         let mut db = state(ctx).pool.acquire().await?;
         service::duplicates(&mut db, &query).await
     }
+}
+
+/// Where a keyset page starts: the first page, or after a cursor of the same order.
+fn keyset_start(order: ClientSort, page: i32, after: Option<&str>) -> ApiResult<ListStart> {
+    if page != 1 {
+        return Err(AppError::invalid(
+            "page",
+            "cannot be combined with first/after: keyset paging moves by cursor",
+        ));
+    }
+    if order == ClientSort::Relevance {
+        return Err(AppError::invalid(
+            "sort",
+            "keyset paging (first/after) needs a sort other than RELEVANCE",
+        ));
+    }
+    let Some(after) = after else {
+        return Ok(ListStart::Offset(0));
+    };
+    let cursor = ListCursor::decode(after).map_err(|m| AppError::invalid("after", m))?;
+    if cursor.sort != order {
+        return Err(AppError::invalid(
+            "after",
+            "belongs to another sort order: pass the same sort as the page it came from",
+        ));
+    }
+    Ok(ListStart::After(cursor))
 }
 
 /// Loads, in one batch per relation, what the query will ask of these clients, so the item

@@ -18,9 +18,9 @@ mod sql;
 pub use duplicates::{DuplicateCandidate, DuplicateQuery, DuplicateReason};
 pub use model::{
     Client, ClientFilter, ClientPatch, ClientSettings, ClientSort, CreateClientInput, Deactivation,
-    IndustryCount, ListFilter, MAX_CONTACTS_ON_CREATE, NewClient, StatusSummary,
+    IndustryCount, ListCursor, ListFilter, MAX_CONTACTS_ON_CREATE, NewClient, StatusSummary,
 };
 pub use service::{
-    ClientList, create, deactivate, duplicates, get, industries, list, lock, name_exists,
-    reactivate, set_logo, update,
+    ClientList, ListRequest, ListStart, create, deactivate, duplicates, get, industries, list,
+    lock, name_exists, reactivate, set_logo, update,
 };

@@ -64,7 +64,7 @@ pub struct Client {
 }
 
 /// Orders of the client list.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ClientSort {
     /// Best match for `search` first (the default when searching).
     Relevance,
@@ -82,6 +82,73 @@ pub enum ClientSort {
     Oldest,
     /// Most recently changed first.
     RecentlyUpdated,
+}
+
+/// A position in the client list for keyset paging: the sort order, the sort key of the
+/// last client of a page and its id. Callers see it as an opaque string (base64url JSON).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ListCursor {
+    /// The order the cursor belongs to.
+    #[serde(rename = "s")]
+    pub sort: ClientSort,
+    /// The client's sort key: its name, its code, or a time in RFC 3339.
+    #[serde(rename = "k")]
+    pub key: String,
+    /// The client's id, which breaks ties.
+    #[serde(rename = "i")]
+    pub id: Uuid,
+}
+
+impl ListCursor {
+    /// The position just after `client` in `sort` order (`None` for relevance, whose order
+    /// depends on the search and pages by number only).
+    pub fn after(client: &Client, sort: ClientSort) -> Option<Self> {
+        let time = |t: &DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        let key = match sort {
+            ClientSort::Relevance => return None,
+            ClientSort::NameAsc | ClientSort::NameDesc => client.name.clone(),
+            ClientSort::CodeAsc | ClientSort::CodeDesc => client.client_code.clone(),
+            ClientSort::Newest | ClientSort::Oldest => time(&client.created_at),
+            ClientSort::RecentlyUpdated => time(&client.updated_at),
+        };
+        Some(Self {
+            sort,
+            key,
+            id: client.id,
+        })
+    }
+
+    /// The opaque text handed to callers.
+    pub fn encode(&self) -> String {
+        use base64::Engine as _;
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+    }
+
+    /// Reads a cursor handed out by `encode`; anything else is refused.
+    pub fn decode(text: &str) -> Result<Self, &'static str> {
+        use base64::Engine as _;
+        const NOT_A_CURSOR: &str = "is not a cursor of the client list";
+        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text.trim())
+            .map_err(|_| NOT_A_CURSOR)?;
+        let cursor: Self = serde_json::from_slice(&json).map_err(|_| NOT_A_CURSOR)?;
+        let key_fits = match cursor.sort {
+            ClientSort::Relevance => false,
+            ClientSort::NameAsc
+            | ClientSort::NameDesc
+            | ClientSort::CodeAsc
+            | ClientSort::CodeDesc => !cursor.key.contains('\0'),
+            ClientSort::Newest | ClientSort::Oldest | ClientSort::RecentlyUpdated => {
+                DateTime::parse_from_rfc3339(&cursor.key).is_ok()
+            }
+        };
+        if key_fits {
+            Ok(cursor)
+        } else {
+            Err(NOT_A_CURSOR)
+        }
+    }
 }
 
 /// Clients per status, for the list's sidebar. Counts honour every filter but the status one.
@@ -392,6 +459,83 @@ mod tests {
             is_primary: primary,
             ..ContactInput::default()
         }
+    }
+
+    fn stored(name: &str) -> Client {
+        let at = |text: &str| {
+            DateTime::parse_from_rfc3339(text)
+                .map(|t| t.with_timezone(&Utc))
+                .expect("a time")
+        };
+        Client {
+            id: Uuid::from_u128(7),
+            client_code: "CLT-2026-0042".into(),
+            name: name.into(),
+            industry: None,
+            website: None,
+            address: None,
+            city: None,
+            state: None,
+            country: None,
+            postal_code: None,
+            status: ClientStatus::Active,
+            account_manager_id: None,
+            created_by: Uuid::from_u128(1),
+            created_at: at("2026-03-01T10:00:00.000123Z"),
+            updated_at: at("2026-04-01T10:00:00Z"),
+            deactivated_at: None,
+            deactivation_reason: None,
+            deactivation_details: None,
+            logo_file_id: None,
+        }
+    }
+
+    #[test]
+    fn a_cursor_holds_the_sort_key_of_its_order_and_reads_back() {
+        let client = stored("Müller & Söhne");
+        let keys = [
+            (ClientSort::NameAsc, "Müller & Söhne"),
+            (ClientSort::NameDesc, "Müller & Söhne"),
+            (ClientSort::CodeAsc, "CLT-2026-0042"),
+            (ClientSort::CodeDesc, "CLT-2026-0042"),
+            (ClientSort::Newest, "2026-03-01T10:00:00.000123Z"),
+            (ClientSort::Oldest, "2026-03-01T10:00:00.000123Z"),
+            (ClientSort::RecentlyUpdated, "2026-04-01T10:00:00.000000Z"),
+        ];
+        for (sort, key) in keys {
+            let cursor = ListCursor::after(&client, sort).expect("a cursor");
+            assert_eq!(
+                (cursor.sort, cursor.key.as_str(), cursor.id),
+                (sort, key, client.id)
+            );
+            let text = cursor.encode();
+            assert!(
+                text.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            );
+            assert_eq!(ListCursor::decode(&text), Ok(cursor));
+        }
+        assert_eq!(ListCursor::after(&client, ClientSort::Relevance), None);
+    }
+
+    #[test]
+    fn only_cursors_this_list_handed_out_are_read() {
+        use base64::Engine as _;
+        let encode = |json: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        let id = Uuid::from_u128(7);
+        for text in [
+            "".to_owned(),
+            "not base64!".to_owned(),
+            encode("[1, 2]"),
+            encode(&format!(r#"{{"s":"Newest","k":"yesterday","i":"{id}"}}"#)),
+            encode(&format!(r#"{{"s":"Relevance","k":"acme","i":"{id}"}}"#)),
+            encode(&format!(r#"{{"s":"NameAsc","k":"a\u0000b","i":"{id}"}}"#)),
+            encode(r#"{"s":"NameAsc","k":"acme","i":"not an id"}"#),
+        ] {
+            assert!(ListCursor::decode(&text).is_err(), "{text}");
+        }
+        let good = encode(&format!(r#"{{"s":"NameAsc","k":"acme","i":"{id}"}}"#));
+        assert!(ListCursor::decode(&good).is_ok());
     }
 
     fn problems(input: &CreateClientInput) -> Vec<String> {

@@ -8,37 +8,81 @@ use uuid::Uuid;
 
 use super::{
     duplicates::{self, DuplicateCandidate, DuplicateQuery},
-    model::{Client, ClientPatch, ClientSort, Deactivation, IndustryCount, ListFilter, NewClient},
-    sql::{self, ListCounts},
+    model::{
+        Client, ClientPatch, ClientSort, Deactivation, IndustryCount, ListCursor, ListFilter,
+        NewClient,
+    },
+    sql::{self, ListCounts, PageStart},
 };
 use crate::{
     audit::{self, AuditEntry},
     auth::{Role, Viewer},
     contacts::{self, Contact},
     error::{ApiResult, AppError},
-    graphql::page::PageRequest,
     uploads::{self, StoredFile},
     users,
 };
 
-/// A page of clients with its totals.
+/// Where a page of the list starts.
+#[derive(Debug, Clone)]
+pub enum ListStart {
+    /// Skip this many clients (page/limit).
+    Offset(i64),
+    /// Just after this position (keyset paging, `after`).
+    After(ListCursor),
+}
+
+/// What to read of the client list.
+#[derive(Debug, Clone)]
+pub struct ListRequest {
+    /// The order.
+    pub order: ClientSort,
+    /// Clients per page.
+    pub limit: i64,
+    /// Where the page starts.
+    pub start: ListStart,
+    /// Whether to count the total and the per-status summary.
+    pub counts: bool,
+}
+
+/// A page of clients, with its totals when they were asked for.
 pub struct ClientList {
     /// The clients on this page.
     pub items: Vec<Client>,
-    /// Totals and the per-status summary.
-    pub counts: ListCounts,
+    /// Whether clients follow this page.
+    pub has_next_page: bool,
+    /// Totals and the per-status summary, when asked for.
+    pub counts: Option<ListCounts>,
 }
 
-/// Lists clients.
+/// Lists clients: one statement for the page (one row more than asked, to know whether
+/// another page follows) and, only when asked, one for the totals.
 pub async fn list(
     db: &mut PgConnection,
     filter: &ListFilter,
-    order: ClientSort,
-    page: PageRequest,
+    request: &ListRequest,
 ) -> ApiResult<ClientList> {
-    let items = sql::list_clients(&mut *db, filter, order, page.limit, page.offset()).await?;
-    let counts = sql::count_clients(&mut *db, filter).await?;
-    Ok(ClientList { items, counts })
+    let start = match &request.start {
+        ListStart::Offset(offset) => PageStart::Offset(*offset),
+        ListStart::After(cursor) => PageStart::After {
+            key: &cursor.key,
+            id: cursor.id,
+        },
+    };
+    let mut items =
+        sql::list_clients(&mut *db, filter, request.order, request.limit + 1, start).await?;
+    let has_next_page = items.len() as i64 > request.limit;
+    items.truncate(usize::try_from(request.limit).unwrap_or(0));
+    let counts = if request.counts {
+        Some(sql::count_clients(&mut *db, filter).await?)
+    } else {
+        None
+    };
+    Ok(ClientList {
+        items,
+        has_next_page,
+        counts,
+    })
 }
 
 /// The industries in use, for the list's filter.

@@ -14,22 +14,6 @@ use crate::{
 
 use super::model::{Client, ClientSettings, ClientSort, IndustryCount, ListFilter, StatusSummary};
 
-impl ClientSort {
-    /// The name the list query's `order by` matches on.
-    fn as_sql(self) -> &'static str {
-        match self {
-            Self::Relevance => "relevance",
-            Self::NameAsc => "name_asc",
-            Self::NameDesc => "name_desc",
-            Self::CodeAsc => "code_asc",
-            Self::CodeDesc => "code_desc",
-            Self::Newest => "newest",
-            Self::Oldest => "oldest",
-            Self::RecentlyUpdated => "recently_updated",
-        }
-    }
-}
-
 /// Totals for a filtered list: matching rows, and counts per status ignoring the status
 /// filter (what the sidebar shows next to each status).
 #[derive(Debug, Clone, Copy)]
@@ -38,6 +22,19 @@ pub struct ListCounts {
     pub total: i64,
     /// Clients per status matching the other filters.
     pub summary: StatusSummary,
+}
+
+impl ListCounts {
+    /// What a list answers when its query selects no totals: nothing was counted.
+    pub const NOT_COUNTED: Self = Self {
+        total: 0,
+        summary: StatusSummary {
+            active: 0,
+            inactive: 0,
+            on_hold: 0,
+            archived: 0,
+        },
+    };
 }
 
 /// `text` with LIKE's wildcards escaped, for a pattern that matches it literally.
@@ -54,24 +51,203 @@ fn statuses_sql(filter: &ListFilter) -> Option<Vec<String>> {
         .map(|s| s.iter().map(|status| status.as_str().to_owned()).collect())
 }
 
-/// One page of clients. (The connections force custom plans, see `db::connect`: a generic
-/// plan of this catch-all statement probes contacts once per client, 3× slower.)
+/// Where a page of the list starts: skip `offset` rows, or start after a row (keyset).
+#[derive(Debug, Clone, Copy)]
+pub enum PageStart<'a> {
+    /// Skip this many rows of the order.
+    Offset(i64),
+    /// Start after the row with this sort key and id.
+    After { key: &'a str, id: Uuid },
+}
+
+/// One statement per sort order (and per searched or not), each served by its own index:
+/// the first page reads about `limit` rows whatever the table size. A generic catch-all
+/// statement cannot be: its `order by case …` matches no index. Parameters: `$1` statuses,
+/// `$2` industry, `$3` account manager, `$4` limit, `$5` offset, `$6`/`$7` the sort key and
+/// id of the row to start after, and for a search `$8` the LIKE-escaped text.
+macro_rules! list_page {
+    ($db:expr, $args:expr, $search:expr, $order:tt) => {{
+        let (statuses, industry, manager, limit, offset, after_key, after_id) = $args;
+        match $search {
+            None => {
+                sqlx::query_as!(
+                    Client,
+                    r#"
+                    select c.id, c.client_code, c.name, c.industry, c.website, c.address, c.city,
+                           c.state, c.country, c.postal_code, c.status as "status: ClientStatus",
+                           c.account_manager_id, c.created_by, c.created_at, c.updated_at,
+                           c.deactivated_at, c.deactivation_reason, c.deactivation_details,
+                           c.logo_file_id
+                    from clients c
+                    where ($1::text[] is null or c.status = any($1))
+                      and ($2::text is null or lower(c.industry) = lower($2))
+                      and ($3::uuid is null or c.account_manager_id = $3)
+                    "# + $order,
+                    statuses.as_deref(),
+                    industry,
+                    manager,
+                    limit,
+                    offset,
+                    after_key,
+                    after_id
+                )
+                .fetch_all($db)
+                .await
+            }
+            Some(pattern) => {
+                sqlx::query_as!(
+                    Client,
+                    r#"
+                    select c.id, c.client_code, c.name, c.industry, c.website, c.address, c.city,
+                           c.state, c.country, c.postal_code, c.status as "status: ClientStatus",
+                           c.account_manager_id, c.created_by, c.created_at, c.updated_at,
+                           c.deactivated_at, c.deactivation_reason, c.deactivation_details,
+                           c.logo_file_id
+                    from clients c
+                    where ($1::text[] is null or c.status = any($1))
+                      and ($2::text is null or lower(c.industry) = lower($2))
+                      and ($3::uuid is null or c.account_manager_id = $3)
+                      and c.id in (
+                          select m.id from clients m
+                          where m.search_name like '%' || search_key($8) || '%'
+                          union
+                          select m.id from clients m
+                          where m.client_code ilike '%' || search_key($8) || '%'
+                          union
+                          select cc.client_id from client_contacts cc
+                          where cc.is_active
+                            and cc.search_name like '%' || search_key($8) || '%')
+                    "# + $order,
+                    statuses.as_deref(),
+                    industry,
+                    manager,
+                    limit,
+                    offset,
+                    after_key,
+                    after_id,
+                    pattern
+                )
+                .fetch_all($db)
+                .await
+            }
+        }
+    }};
+}
+
+/// One page of clients in `order`. `Relevance` needs a search (without one it is by name)
+/// and pages by offset only.
 pub async fn list_clients(
     db: impl PgExecutor<'_>,
     filter: &ListFilter,
     order: ClientSort,
     limit: i64,
+    start: PageStart<'_>,
+) -> sqlx::Result<Vec<Client>> {
+    let pattern = filter.search.as_deref().map(like_escape);
+    let (offset, after_key, after_id) = match start {
+        PageStart::Offset(offset) => (offset, None, None),
+        PageStart::After { key, id } => (0, Some(key), Some(id)),
+    };
+    let args = (
+        statuses_sql(filter),
+        filter.industry.as_deref(),
+        filter.account_manager_id,
+        limit,
+        offset,
+        after_key,
+        after_id,
+    );
+    let search = pattern.as_deref();
+    match (order, filter.search.as_deref().zip(search)) {
+        (ClientSort::Relevance, Some((text, pattern))) => {
+            let (statuses, industry, manager, limit, offset, ..) = args;
+            list_by_relevance(
+                db,
+                (statuses, industry, manager),
+                text,
+                pattern,
+                limit,
+                offset,
+            )
+            .await
+        }
+        (ClientSort::Relevance | ClientSort::NameAsc, _) => list_page!(
+            db,
+            args,
+            search,
+            r#"
+            and ($7::uuid is null or (c.search_name collate "C", c.id) > (search_key($6), $7))
+            order by c.search_name collate "C", c.id limit $4 offset $5"#
+        ),
+        (ClientSort::NameDesc, _) => list_page!(
+            db,
+            args,
+            search,
+            r#"
+            and ($7::uuid is null or (c.search_name collate "C", c.id) < (search_key($6), $7))
+            order by c.search_name collate "C" desc, c.id desc limit $4 offset $5"#
+        ),
+        (ClientSort::CodeAsc, _) => list_page!(
+            db,
+            args,
+            search,
+            r#"
+            and ($7::uuid is null or (c.client_code, c.id) > ($6, $7))
+            order by c.client_code, c.id limit $4 offset $5"#
+        ),
+        (ClientSort::CodeDesc, _) => list_page!(
+            db,
+            args,
+            search,
+            r#"
+            and ($7::uuid is null or (c.client_code, c.id) < ($6, $7))
+            order by c.client_code desc, c.id desc limit $4 offset $5"#
+        ),
+        (ClientSort::Newest, _) => list_page!(
+            db,
+            args,
+            search,
+            r#"
+            and ($7::uuid is null or (c.created_at, c.id) < ($6::text::timestamptz, $7))
+            order by c.created_at desc, c.id desc limit $4 offset $5"#
+        ),
+        (ClientSort::Oldest, _) => list_page!(
+            db,
+            args,
+            search,
+            r#"
+            and ($7::uuid is null or (c.created_at, c.id) > ($6::text::timestamptz, $7))
+            order by c.created_at, c.id limit $4 offset $5"#
+        ),
+        (ClientSort::RecentlyUpdated, _) => list_page!(
+            db,
+            args,
+            search,
+            r#"
+            and ($7::uuid is null or (c.updated_at, c.id) < ($6::text::timestamptz, $7))
+            order by c.updated_at desc, c.id desc limit $4 offset $5"#
+        ),
+    }
+}
+
+/// Search results best match first: the same name or code, then names starting with the
+/// text, then names or codes containing it, then clients with an active contact whose name
+/// contains it; by name within each.
+///
+/// Each of those lists is read in name order and only its first `offset + limit` clients,
+/// through the name index (or, for a rare text, the trigram indexes and a small sort: the
+/// planner chooses from its estimate of the matches), so a page costs about its size
+/// however many clients match. Merged, each client keeps its best rank. Taking the first K
+/// of each list is exact: a client that crowds a list out ranks ahead in a better list and
+/// has the same name in both.
+async fn list_by_relevance(
+    db: impl PgExecutor<'_>,
+    (statuses, industry, manager): (Option<Vec<String>>, Option<&str>, Option<Uuid>),
+    text: &str,
+    pattern: &str,
+    limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<Client>> {
-    let contains = filter
-        .search
-        .as_deref()
-        .map(|s| format!("%{}%", like_escape(s)));
-    let prefix = filter
-        .search
-        .as_deref()
-        .map(|s| format!("{}%", like_escape(s)));
-    let statuses = statuses_sql(filter);
     sqlx::query_as!(
         Client,
         r#"
@@ -79,56 +255,130 @@ pub async fn list_clients(
                c.country, c.postal_code, c.status as "status: ClientStatus", c.account_manager_id,
                c.created_by, c.created_at, c.updated_at, c.deactivated_at, c.deactivation_reason,
                c.deactivation_details, c.logo_file_id
-        from clients c
-        where ($1::text[] is null or c.status = any($1))
-          and ($2::text is null or lower(c.industry) = lower($2))
-          and ($3::uuid is null or c.account_manager_id = $3)
-          and ($4::text is null
-               or c.name ilike $5 or c.client_code ilike $5
-               or exists (select 1 from client_contacts cc
-                          where cc.client_id = c.id and cc.is_active and cc.full_name ilike $5))
-        order by
-          case when $7 = 'relevance' then
-            (case when lower(c.name) = lower($4) or lower(c.client_code) = lower($4) then 4
-                  when c.name ilike $6 then 3
-                  when c.name ilike $5 or c.client_code ilike $5 then 2
-                  else 1 end)::float8
-            + similarity(c.name, coalesce($4, ''))::float8
-          end desc,
-          case when $7 = 'name_asc' then lower(c.name) end asc,
-          case when $7 = 'name_desc' then lower(c.name) end desc,
-          case when $7 = 'code_asc' then c.client_code end asc,
-          case when $7 = 'code_desc' then c.client_code end desc,
-          case when $7 = 'newest' then c.created_at end desc,
-          case when $7 = 'oldest' then c.created_at end asc,
-          case when $7 = 'recently_updated' then c.updated_at end desc,
-          lower(c.name), c.id
-        limit $8 offset $9
+        from (
+            select hit.id, max(hit.rank) as rank
+            from (
+                (select c.id, 4 as rank
+                 from clients c
+                 where ((c.search_name collate "C") = search_key($7)
+                        or c.client_code = upper(btrim($7)))
+                   and ($1::text[] is null or c.status = any($1))
+                   and ($2::text is null or lower(c.industry) = lower($2))
+                   and ($3::uuid is null or c.account_manager_id = $3)
+                 limit $8)
+                union all
+                (select c.id, 3
+                 from clients c
+                 where (c.search_name collate "C") like search_key($6) || '%'
+                   and ($1::text[] is null or c.status = any($1))
+                   and ($2::text is null or lower(c.industry) = lower($2))
+                   and ($3::uuid is null or c.account_manager_id = $3)
+                 order by c.search_name collate "C", c.id
+                 limit $8)
+                union all
+                (select c.id, 2
+                 from clients c
+                 where c.search_name like '%' || search_key($6) || '%'
+                   and ($1::text[] is null or c.status = any($1))
+                   and ($2::text is null or lower(c.industry) = lower($2))
+                   and ($3::uuid is null or c.account_manager_id = $3)
+                 order by c.search_name collate "C", c.id
+                 limit $8)
+                union all
+                (select c.id, 2
+                 from clients c
+                 where c.client_code ilike '%' || search_key($6) || '%'
+                   and ($1::text[] is null or c.status = any($1))
+                   and ($2::text is null or lower(c.industry) = lower($2))
+                   and ($3::uuid is null or c.account_manager_id = $3)
+                 order by c.search_name collate "C", c.id
+                 limit $8)
+                union all
+                (select c.id, 1
+                 from clients c
+                 where exists (select 1 from client_contacts cc
+                               where cc.client_id = c.id and cc.is_active
+                                 and cc.search_name like '%' || search_key($6) || '%')
+                   and ($1::text[] is null or c.status = any($1))
+                   and ($2::text is null or lower(c.industry) = lower($2))
+                   and ($3::uuid is null or c.account_manager_id = $3)
+                 order by c.search_name collate "C", c.id
+                 limit $8)
+            ) hit
+            group by hit.id
+        ) ranked
+        join clients c on c.id = ranked.id
+        order by ranked.rank desc, c.search_name collate "C", c.id
+        limit $4 offset $5
         "#,
         statuses.as_deref(),
-        filter.industry.as_deref(),
-        filter.account_manager_id,
-        filter.search.as_deref(),
-        contains.as_deref(),
-        prefix.as_deref(),
-        order.as_sql(),
+        industry,
+        manager,
         limit,
-        offset
+        offset,
+        pattern,
+        text,
+        offset + limit
     )
     .fetch_all(db)
     .await
 }
 
-/// The total and the per-status summary for the list's filters.
+/// Statuses to the list's counts.
+fn list_counts(total: i64, active: i64, inactive: i64, on_hold: i64, archived: i64) -> ListCounts {
+    ListCounts {
+        total,
+        summary: StatusSummary {
+            active,
+            inactive,
+            on_hold,
+            archived,
+        },
+    }
+}
+
+/// The total and the per-status summary for the list's filters, in one statement. Without
+/// an industry, manager or search filter they come from `client_status_counts`, which every
+/// change to clients keeps current in its own transaction: four rows whatever the size.
 pub async fn count_clients(
     db: impl PgExecutor<'_>,
     filter: &ListFilter,
 ) -> sqlx::Result<ListCounts> {
-    let contains = filter
-        .search
-        .as_deref()
-        .map(|s| format!("%{}%", like_escape(s)));
     let statuses = statuses_sql(filter);
+    let Some(pattern) = filter.search.as_deref().map(like_escape) else {
+        let row = sqlx::query!(
+            r#"
+            select coalesce(sum(n) filter (where $1::text[] is null or status = any($1)), 0)::int8
+                       as "total!",
+                   coalesce(sum(n) filter (where status = 'active'), 0)::int8 as "active!",
+                   coalesce(sum(n) filter (where status = 'inactive'), 0)::int8 as "inactive!",
+                   coalesce(sum(n) filter (where status = 'on-hold'), 0)::int8 as "on_hold!",
+                   coalesce(sum(n) filter (where status = 'archived'), 0)::int8 as "archived!"
+            from (
+                select status, clients as n from client_status_counts
+                where $2::text is null and $3::uuid is null
+                union all
+                select c.status, count(*) from clients c
+                where not ($2::text is null and $3::uuid is null)
+                  and ($2::text is null or lower(c.industry) = lower($2))
+                  and ($3::uuid is null or c.account_manager_id = $3)
+                group by c.status
+            ) per_status
+            "#,
+            statuses.as_deref(),
+            filter.industry.as_deref(),
+            filter.account_manager_id,
+        )
+        .fetch_one(db)
+        .await?;
+        return Ok(list_counts(
+            row.total,
+            row.active,
+            row.inactive,
+            row.on_hold,
+            row.archived,
+        ));
+    };
     let row = sqlx::query!(
         r#"
         select count(*) filter (where $1::text[] is null or c.status = any($1)) as "total!",
@@ -139,27 +389,30 @@ pub async fn count_clients(
         from clients c
         where ($2::text is null or lower(c.industry) = lower($2))
           and ($3::uuid is null or c.account_manager_id = $3)
-          and ($4::text is null
-               or c.name ilike $4 or c.client_code ilike $4
-               or exists (select 1 from client_contacts cc
-                          where cc.client_id = c.id and cc.is_active and cc.full_name ilike $4))
+          and c.id in (
+              select m.id from clients m
+              where m.search_name like '%' || search_key($4) || '%'
+              union
+              select m.id from clients m
+              where m.client_code ilike '%' || search_key($4) || '%'
+              union
+              select cc.client_id from client_contacts cc
+              where cc.is_active and cc.search_name like '%' || search_key($4) || '%')
         "#,
         statuses.as_deref(),
         filter.industry.as_deref(),
         filter.account_manager_id,
-        contains.as_deref(),
+        pattern,
     )
     .fetch_one(db)
     .await?;
-    Ok(ListCounts {
-        total: row.total,
-        summary: StatusSummary {
-            active: row.active,
-            inactive: row.inactive,
-            on_hold: row.on_hold,
-            archived: row.archived,
-        },
-    })
+    Ok(list_counts(
+        row.total,
+        row.active,
+        row.inactive,
+        row.on_hold,
+        row.archived,
+    ))
 }
 
 /// Every industry in use, by name, with its number of clients.
@@ -365,10 +618,10 @@ pub async fn similar_names(
         NameMatch,
         r#"
         select c.id as "client_id!",
-               similarity(normalize_company_name(c.name), normalize_company_name($1))::float8 as "score!"
+               similarity(c.duplicate_key, normalize_company_name($1))::float8 as "score!"
         from clients c
-        where normalize_company_name(c.name) % normalize_company_name($1)
-          and similarity(normalize_company_name(c.name), normalize_company_name($1)) >= $2
+        where c.duplicate_key % normalize_company_name($1)
+          and similarity(c.duplicate_key, normalize_company_name($1)) >= $2
           and ($3::uuid is null or c.id <> $3)
         order by 2 desc
         limit 10
