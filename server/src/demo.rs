@@ -550,6 +550,12 @@ async fn ensure_user(
 /// benchmarks. Needs the demo users (call [`seed`] first).
 pub async fn seed_volume(pool: &PgPool, count: i32) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
+    // A million rows take longer than the pool's statement timeout allows a request.
+    sqlx::query("set local statement_timeout = 0")
+        .execute(&mut *tx)
+        .await?;
+    // Clients made by other seeds may have taken codes their counters do not know of.
+    sync_code_counters(&mut tx).await?;
     sqlx::query!(
         r#"
         with managers as (
@@ -567,7 +573,7 @@ pub async fn seed_volume(pool: &PgPool, count: i32) -> anyhow::Result<()> {
         inserted as (
             insert into clients (client_code, name, industry, website, website_domain, city, country,
                                  status, account_manager_id, created_by)
-            select 'CLT-' || f.year || '-' || lpad(f.seq::text, 4, '0'),
+            select 'CLT-' || f.year || '-' || lpad(f.seq::text, greatest(4, length(f.seq::text)), '0'),
                    (array['Northwind', 'Contoso', 'Fabrikam', 'Tailspin', 'Litware', 'Proseware',
                           'Adventure Works', 'Wide World', 'Blue Yonder', 'Coho'])[1 + f.g % 10]
                        || ' ' || (array['Holdings', 'Systems', 'Foods', 'Logistics', 'Health',
@@ -599,6 +605,13 @@ pub async fn seed_volume(pool: &PgPool, count: i32) -> anyhow::Result<()> {
     .execute(&mut *tx)
     .await
     .context("bulk-inserting benchmark clients")?;
+    sync_code_counters(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves each year's code counter past the highest code of that year in use.
+async fn sync_code_counters(db: &mut sqlx::PgConnection) -> anyhow::Result<()> {
     sqlx::query!(
         r#"
         insert into client_code_counters (year, last_value)
@@ -609,9 +622,8 @@ pub async fn seed_volume(pool: &PgPool, count: i32) -> anyhow::Result<()> {
             set last_value = greatest(client_code_counters.last_value, excluded.last_value)
         "#
     )
-    .execute(&mut *tx)
+    .execute(db)
     .await
     .context("advancing the client code counters")?;
-    tx.commit().await?;
     Ok(())
 }

@@ -115,9 +115,15 @@ pub async fn run(
             let started = std::time::Instant::now();
             let add = i32::try_from(target - current)?;
             clientele::demo::seed_volume(pool, add).await?;
-            sqlx::query("vacuum analyze clients, client_contacts")
-                .execute(pool)
-                .await?;
+            let mut db = pool.acquire().await?;
+            // One statement each: VACUUM refuses to run in a multi-statement string.
+            for statement in [
+                "set statement_timeout = 0",
+                "vacuum analyze clients, client_contacts",
+                "reset statement_timeout",
+            ] {
+                sqlx::query(statement).execute(&mut *db).await?;
+            }
             println!(
                 "grew the bench database to {target} clients in {:.0} s",
                 started.elapsed().as_secs_f64()
