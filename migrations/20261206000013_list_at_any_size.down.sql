@@ -6,7 +6,9 @@ drop function client_status_counts_reset();
 drop function client_status_counts_apply();
 drop table client_status_counts;
 
-drop index clients_industry_key_idx;
+drop index clients_manager_status_idx;
+create index clients_account_manager_id_idx on clients (account_manager_id);
+drop index clients_industry_status_idx;
 drop index clients_updated_sort_idx;
 drop index clients_created_sort_idx;
 create index clients_created_at_idx on clients (created_at);
