@@ -52,6 +52,8 @@ pub enum Permission {
     BulkOperations,
     /// Add staff accounts.
     ManageUsers,
+    /// Read the audit log.
+    ReadAuditLog,
 }
 
 impl Permission {
@@ -66,7 +68,8 @@ impl Permission {
             Self::DeactivateClients
             | Self::BulkOperations
             | Self::ManageUsers
-            | Self::OperateQueue => role == Admin,
+            | Self::OperateQueue
+            | Self::ReadAuditLog => role == Admin,
             Self::LogCommunications | Self::DownloadAttachments | Self::ManagePipeline => {
                 matches!(role, Admin | Manager | Recruiter)
             }
@@ -89,7 +92,7 @@ mod tests {
 
     #[test]
     fn the_matrix_matches_the_design() {
-        let table: [(Permission, [bool; 4]); 13] = [
+        let table: [(Permission, [bool; 4]); 14] = [
             // admin, manager, recruiter, analyst
             (Read, [true, true, true, true]),
             (ManageClients, [true, true, false, false]),
@@ -104,6 +107,7 @@ mod tests {
             (OperateQueue, [true, false, false, false]),
             (BulkOperations, [true, false, false, false]),
             (ManageUsers, [true, false, false, false]),
+            (ReadAuditLog, [true, false, false, false]),
         ];
         for (permission, expected) in table {
             for (role, allowed) in [Admin, Manager, Recruiter, Analyst]

@@ -31,6 +31,16 @@ pub enum StorageBackend {
     S3(crate::storage::S3Settings),
 }
 
+/// How email leaves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmailTransport {
+    /// Written to the log; the outbox row is the message's record.
+    Log,
+    /// Amazon SES v2 (`CLIENTELE_SES_REGION` (us-east-1), `CLIENTELE_SES_ENDPOINT`);
+    /// credentials from the usual `AWS_*` variables.
+    Ses(crate::email::SesSettings),
+}
+
 /// The server's configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -92,6 +102,13 @@ pub struct Config {
     /// Background workers in this server (`CLIENTELE_TASK_WORKERS`, default 2; 0 runs none,
     /// for a replica that only answers requests).
     pub task_workers: usize,
+    /// How email leaves (`CLIENTELE_EMAIL`: `log`, the default, or `ses`).
+    pub email: EmailTransport,
+    /// The sender of every email (`CLIENTELE_EMAIL_FROM`).
+    pub email_from: String,
+    /// Real bulk operations one admin may run per minute (`CLIENTELE_BULK_RUNS_PER_MINUTE`,
+    /// default 10); dry runs are not counted.
+    pub bulk_runs_per_minute: u32,
 }
 
 impl Config {
@@ -125,7 +142,18 @@ impl Config {
             }
             Some(other) => bail!("CLIENTELE_STORAGE must be local or s3, not {other:?}"),
         };
+        let email = match var("EMAIL").as_deref() {
+            None | Some("log") => EmailTransport::Log,
+            Some("ses") => EmailTransport::Ses(crate::email::SesSettings {
+                region: var("SES_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
+                endpoint: var("SES_ENDPOINT"),
+            }),
+            Some(other) => bail!("CLIENTELE_EMAIL must be log or ses, not {other:?}"),
+        };
         Ok(Self {
+            email,
+            email_from: var("EMAIL_FROM")
+                .unwrap_or_else(|| "Clientele <noreply@clientele.local>".to_owned()),
             storage,
             database_url,
             db_max_connections: parse_or(&var, "DB_MAX_CONNECTIONS", 10)?,
@@ -151,6 +179,7 @@ impl Config {
             logo_max_bytes: parse_or(&var, "LOGO_MAX_BYTES", 2 * 1024 * 1024)?,
             clamav_addr: var("CLAMAV_ADDR"),
             task_workers: parse_or(&var, "TASK_WORKERS", 2)?,
+            bulk_runs_per_minute: parse_or(&var, "BULK_RUNS_PER_MINUTE", 10)?,
             time_zone: parse_or(&var, "TIME_ZONE", chrono_tz::Tz::UTC)?,
         })
     }

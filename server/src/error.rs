@@ -70,6 +70,35 @@ impl AppError {
         }
     }
 
+    /// What the caller reads: never SQL, paths or a cause of an INTERNAL error.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Unauthenticated(why) => (*why).to_owned(),
+            Self::Forbidden => "your role does not allow this".to_owned(),
+            Self::NotFound(what) => format!("{what} not found"),
+            Self::Validation(fields) => match fields.as_slice() {
+                [(field, message)] => format!("invalid input: {field}: {message}"),
+                _ => "invalid input".to_owned(),
+            },
+            Self::Conflict { message, .. } => message.clone(),
+            Self::PayloadTooLarge(message) | Self::UnsupportedMediaType(message) => message.clone(),
+            Self::RateLimited {
+                retry_after_seconds,
+            } => format!("too many attempts; try again in {retry_after_seconds} s"),
+            Self::Infected(signature) => {
+                format!("invalid input: file: the virus scanner found {signature}")
+            }
+            Self::Unavailable(what) => format!("{what} is unavailable; try again shortly"),
+            Self::TimedOut => "the request ran past the time limit and was cancelled; ask \
+                               for less at once"
+                .to_owned(),
+            Self::Overloaded => {
+                "the server is at its limit of requests in flight; try again in a moment".to_owned()
+            }
+            Self::Internal(_) => "internal error".to_owned(),
+        }
+    }
+
     /// The `extensions.code` this error carries.
     pub fn code(&self) -> &'static str {
         match self {
@@ -133,33 +162,7 @@ impl From<sqlx::Error> for AppError {
 impl From<AppError> for async_graphql::Error {
     fn from(error: AppError) -> Self {
         let code = error.code();
-        let message = match &error {
-            AppError::Unauthenticated(why) => (*why).to_owned(),
-            AppError::Forbidden => "your role does not allow this".to_owned(),
-            AppError::NotFound(what) => format!("{what} not found"),
-            AppError::Validation(fields) => match fields.as_slice() {
-                [(field, message)] => format!("invalid input: {field}: {message}"),
-                _ => "invalid input".to_owned(),
-            },
-            AppError::Conflict { message, .. } => message.clone(),
-            AppError::PayloadTooLarge(message) | AppError::UnsupportedMediaType(message) => {
-                message.clone()
-            }
-            AppError::RateLimited {
-                retry_after_seconds,
-            } => format!("too many attempts; try again in {retry_after_seconds} s"),
-            AppError::Infected(signature) => {
-                format!("invalid input: file: the virus scanner found {signature}")
-            }
-            AppError::Unavailable(what) => format!("{what} is unavailable; try again shortly"),
-            AppError::TimedOut => "the request ran past the time limit and was cancelled; ask \
-                                   for less at once"
-                .to_owned(),
-            AppError::Overloaded => {
-                "the server is at its limit of requests in flight; try again in a moment".to_owned()
-            }
-            AppError::Internal(_) => "internal error".to_owned(),
-        };
+        let message = error.message();
         let request_id = match &error {
             AppError::Internal(chain) => {
                 let request_id = telemetry::current_request_id();

@@ -9,6 +9,8 @@ pub mod analytics;
 pub mod audit;
 /// Who may do what: JWT sessions, password hashes, roles and the resolver guard.
 pub mod auth;
+/// Bulk operations on clients: up to 50 at once, dry run, all or nothing.
+pub mod bulk;
 /// Candidates and their applications: the pipeline of the host system's jobs.
 pub mod candidates;
 /// Client companies: codes, duplicates, the list, deactivation.
@@ -23,6 +25,8 @@ pub mod contacts;
 pub mod db;
 /// Idempotent demo data for `cargo xtask run`, tests and benchmarks.
 pub mod demo;
+/// Email: the outbox, its delivery through the log or SES, welcome and reminder emails.
+pub mod email;
 /// The one error type and its mapping to `extensions.code`.
 pub mod error;
 /// Events announced with NOTIFY and heard by every replica (live timelines).
@@ -73,6 +77,8 @@ pub struct AppState {
     pub local_files: Option<Arc<storage::LocalStore>>,
     /// Permits for GraphQL requests in flight (`max_in_flight`).
     pub in_flight: Arc<tokio::sync::Semaphore>,
+    /// How email leaves (tests put a faulty transport here).
+    pub mailer: email::Mailer,
 }
 
 impl AppState {
@@ -113,6 +119,7 @@ impl AppState {
         Ok(Self {
             pool,
             in_flight: Arc::new(tokio::sync::Semaphore::new(config.max_in_flight)),
+            mailer: email::mailer(&config.email),
             config,
             jwt,
             schema,
@@ -132,8 +139,14 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {addr}"))?;
     let workers = tasks::spawn_workers(tasks::TaskContext::from(&state), state.config.task_workers);
-    let schedule = (state.config.task_workers > 0)
-        .then(|| analytics::spawn_schedule(state.pool.clone(), state.config.time_zone));
+    let schedules = if state.config.task_workers > 0 {
+        vec![
+            analytics::spawn_schedule(state.pool.clone(), state.config.time_zone),
+            email::spawn_reminders(state.pool.clone(), state.config.time_zone),
+        ]
+    } else {
+        Vec::new()
+    };
     tracing::info!(%addr, "Clientele listening on http://{addr}");
     axum::serve(
         listener,
@@ -142,7 +155,7 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("serving HTTP")?;
-    if let Some(schedule) = schedule {
+    for schedule in schedules {
         schedule.abort();
     }
     workers.stop().await;

@@ -12,7 +12,9 @@ use sqlx::PgPool;
 
 use crate::{
     analytics::graphql::AnalyticsMutation,
+    audit::graphql::AuditQuery,
     auth::{JwtKeys, Viewer},
+    bulk::graphql::BulkMutation,
     candidates::graphql::{CandidatesMutation, CandidatesQuery},
     clients::graphql::{ClientsMutation, ClientsQuery},
     communications::graphql::{
@@ -42,6 +44,7 @@ pub struct Query(
     JobsQuery,
     CandidatesQuery,
     TasksQuery,
+    AuditQuery,
 );
 
 /// Every mutation root, merged.
@@ -57,6 +60,7 @@ pub struct Mutation(
     CandidatesMutation,
     AnalyticsMutation,
     TasksMutation,
+    BulkMutation,
 );
 
 /// Every subscription root, merged.

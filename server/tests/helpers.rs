@@ -145,6 +145,19 @@ impl TestApp {
         Self::with_state(pool, state).await
     }
 
+    /// The app with its configuration changed by `change` and email sent through `mailer`.
+    pub async fn with_mailer(
+        pool: PgPool,
+        change: impl FnOnce(&mut Config),
+        mailer: clientele::email::Mailer,
+    ) -> Self {
+        let mut config = test_config();
+        change(&mut config);
+        let mut state = AppState::new(config, pool.clone()).expect("state");
+        state.mailer = mailer;
+        Self::with_state(pool, state).await
+    }
+
     /// The app with another file store.
     pub async fn with_storage(pool: PgPool, storage: clientele::storage::Storage) -> Self {
         let state = AppState::with_storage(test_config(), pool.clone(), storage).expect("state");
@@ -434,6 +447,8 @@ mod ops {
     pub type DateTime = chrono::DateTime<chrono::Utc>;
     /// `Date` scalar.
     pub type Date = chrono::NaiveDate;
+    /// `JSON` scalar.
+    pub type JSON = serde_json::Value;
     /// `Upload` scalar: `null` in the variables, the file in its own multipart part.
     pub type Upload = ();
 
@@ -537,6 +552,8 @@ mod ops {
         BackgroundJobs / background_jobs ["Debug, Clone"] => fn background_jobs(state: background_jobs::QueueState) -> background_jobs::BackgroundJobsBackgroundJobs = background_jobs;
         RetryBackgroundJob / retry_background_job => fn retry_background_job(id: String) -> bool = retry_background_job;
         UnlinkJob / unlink_job => fn unlink_job(client_id: String, job_id: String) -> unlink_job::UnlinkJobUnlinkJob = unlink_job;
+        BulkUpdateClients / bulk_update_clients ["Debug, Clone"] => fn bulk_update_clients(client_ids: Vec<String>, operation: bulk_update_clients::BulkOperation, parameters: bulk_update_clients::BulkParameters, dry_run: bool, continue_on_error: bool) -> bulk_update_clients::BulkUpdateClientsBulkUpdateClients = bulk_update_clients;
+        AuditLog / audit_log => fn audit_log(filter: Option<audit_log::AuditLogFilter>, page: i64, limit: i64) -> audit_log::AuditLogAuditLog = audit_log;
     }
 
     operation!(UploadAttachment);

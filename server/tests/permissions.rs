@@ -502,6 +502,33 @@ async fn attempt(
             Needs(Permission::Read),
             app.export_dashboard_pdf(caller, id).await.map(drop),
         ),
+        "bulkUpdateClients" => {
+            let parameters = crate::helpers::bulk_update_clients::BulkParameters {
+                status: Some(clientele_core::ClientStatus::OnHold),
+                account_manager_id: None,
+                industry: None,
+                reason: None,
+                details: None,
+                archive: None,
+            };
+            (
+                Needs(Permission::BulkOperations),
+                app.bulk_update_clients(
+                    caller,
+                    vec![id],
+                    crate::helpers::bulk_update_clients::BulkOperation::CHANGE_STATUS,
+                    parameters,
+                    false,
+                    false,
+                )
+                .await
+                .map(drop),
+            )
+        }
+        "auditLog" => (
+            Needs(Permission::ReadAuditLog),
+            app.audit_log(caller, None, 1, 5).await.map(drop),
+        ),
         _ => return None,
     };
     Some((access, outcome))
@@ -593,11 +620,29 @@ async fn a_refused_mutation_changes_nothing(pool: PgPool) {
         app.deactivate_client(role, id.clone(), "Test".into(), None, false)
             .await
             .refused("FORBIDDEN");
+        let deactivate = crate::helpers::bulk_update_clients::BulkParameters {
+            status: None,
+            account_manager_id: None,
+            industry: None,
+            reason: Some("Test".into()),
+            details: None,
+            archive: None,
+        };
+        app.bulk_update_clients(
+            role,
+            vec![id.clone()],
+            crate::helpers::bulk_update_clients::BulkOperation::DEACTIVATE,
+            deactivate,
+            false,
+            false,
+        )
+        .await
+        .refused("FORBIDDEN");
     }
     let client = app.client(Role::Analyst, id).await.expect("client");
     assert_eq!(client.status, clientele_core::ClientStatus::Active);
     let audits: i64 =
-        sqlx::query_scalar("select count(*) from audit_log where action = 'client.deactivated'")
+        sqlx::query_scalar("select count(*) from audit_log where action like any(array['client.deactivated', 'bulk.%'])")
             .fetch_one(&app.pool)
             .await
             .expect("audits");

@@ -109,6 +109,18 @@ pub fn ensure_pdf_tools() -> anyhow::Result<()> {
 }
 
 /// Installs whatever of the web toolchain is missing.
+/// `cargo install` of a build tool without its release profile's fat LTO and single
+/// codegen unit (Trunk's take most of a cold build's time); the tools only start other
+/// programs and copy files, so `opt-level = 1` is plenty.
+fn quick_install() -> Command {
+    let mut cargo = cargo();
+    cargo
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1");
+    cargo
+}
+
 pub fn ensure_tools() -> anyhow::Result<()> {
     let targets = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if !targets.lines().any(|t| t == "wasm32-unknown-unknown") {
@@ -127,7 +139,17 @@ pub fn ensure_tools() -> anyhow::Result<()> {
     let trunk_version = output_of(&trunk.to_string_lossy(), &["--version"]).unwrap_or_default();
     if trunk_version != format!("trunk {TRUNK_VERSION}") {
         eprintln!("installing trunk {TRUNK_VERSION} (a few minutes, once)");
-        run(cargo().args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
+        run(quick_install().args([
+            "install",
+            "trunk",
+            "--version",
+            TRUNK_VERSION,
+            "--locked",
+            // No update check: it would ask crates.io at every build.
+            "--no-default-features",
+            "--features",
+            "rustls",
+        ]))?;
     }
 
     let wasm_bindgen = cargo_bin().join("wasm-bindgen");
@@ -136,7 +158,7 @@ pub fn ensure_tools() -> anyhow::Result<()> {
     if bindgen_version != format!("wasm-bindgen {bindgen}") {
         // Without --locked: the CLI's own lock file pins a crate the registry lacks.
         eprintln!("installing wasm-bindgen-cli {bindgen} (a few minutes, once)");
-        run(cargo().args([
+        run(quick_install().args([
             "install",
             "wasm-bindgen-cli",
             "--version",

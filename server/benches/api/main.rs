@@ -6,6 +6,7 @@
 //! `cargo xtask bench`;
 //! set `CLIENTELE_BENCH_KEEP=1` to keep the `clientele_bench` database for EXPLAIN.
 
+mod bulk;
 mod dashboard;
 mod load;
 mod reports;
@@ -53,6 +54,8 @@ async fn main() -> anyhow::Result<()> {
     config.database_url = format!("{server}/{DATABASE}");
     config.jwt_secret = Some("benchmark-secret-benchmark-secret-benchmark".to_owned());
     config.db_max_connections = 10;
+    // The benchmark runs bulk operations back to back.
+    config.bulk_runs_per_minute = u32::MAX;
     let pool = clientele::db::connect(&config).await?;
     clientele::db::migrate(&pool).await?;
     let seeding = Instant::now();
@@ -105,6 +108,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let analyst = token("analyst@clientele.local", Role::Analyst).await?;
     let manager = token("manager@clientele.local", Role::Manager).await?;
+    let admin = token("admin@clientele.local", Role::Admin).await?;
     let app = clientele::app(state.clone());
 
     let counter = SqlStatementCounter::default();
@@ -195,6 +199,9 @@ async fn main() -> anyhow::Result<()> {
         dashboard::measure_dashboard(&app, &counter, &manager, &pool, dashboard_client).await?,
     );
 
+    samples.extend(bulk::measure_bulk(&app, &counter, &admin, &pool).await?);
+    let drain = bulk::outbox_drain(&state, s3_endpoint.as_deref(), 200).await?;
+
     let upload_target = sqlx::query_scalar::<_, uuid::Uuid>(
         "select id from client_communications where client_id = $1::uuid limit 1",
     )
@@ -249,6 +256,11 @@ async fn main() -> anyhow::Result<()> {
             sorted[0],
             sorted[sorted.len() - 1]
         );
+    }
+    println!();
+    println!("outbox drained by one worker, 200 emails queued in one transaction:");
+    for (transport, rate) in &drain {
+        println!("  {transport:<28} {rate:>7.0} emails/s");
     }
     println!();
     println!(

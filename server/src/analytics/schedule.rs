@@ -3,15 +3,13 @@
 //! the schedule last fired, under the schedule's row lock: a day is queued once however many
 //! servers tick, and days missed while every server was down are caught up (31 at most).
 
-use std::time::Duration;
-
 use anyhow::Context as _;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 
-use super::{service, sql};
+use super::service;
 use crate::{
     error::AppError,
     graphql::scalars::Date,
@@ -22,8 +20,6 @@ use crate::{
 pub const DAILY_ANALYTICS: &str = "daily-analytics";
 /// Most past days one tick queues.
 const MAX_CATCH_UP_DAYS: u64 = 31;
-/// How often each server ticks.
-const TICK: Duration = Duration::from_secs(60);
 
 /// Aggregates one day of the agency's calendar for every client.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -53,7 +49,7 @@ pub async fn tick(pool: &PgPool, tz: Tz, now: DateTime<Utc>) -> anyhow::Result<V
     let yesterday = today.pred_opt().context("the calendar ended")?;
     let mut tx = pool.begin().await?;
     let initial = yesterday.pred_opt().context("the calendar ended")?;
-    let last = sql::lock_schedule(&mut tx, DAILY_ANALYTICS, Date(initial))
+    let last = tasks::lock_schedule(&mut tx, DAILY_ANALYTICS, Date(initial))
         .await?
         .0;
     let earliest = yesterday - chrono::Days::new(MAX_CATCH_UP_DAYS - 1);
@@ -71,7 +67,7 @@ pub async fn tick(pool: &PgPool, tz: Tz, now: DateTime<Utc>) -> anyhow::Result<V
         day = day.succ_opt().context("the calendar ended")?;
     }
     if last < yesterday {
-        sql::mark_fired(&mut tx, DAILY_ANALYTICS, Date(yesterday)).await?;
+        tasks::mark_fired(&mut tx, DAILY_ANALYTICS, Date(yesterday)).await?;
     }
     tx.commit().await?;
     Ok(queued)
@@ -79,17 +75,11 @@ pub async fn tick(pool: &PgPool, tz: Tz, now: DateTime<Utc>) -> anyhow::Result<V
 
 /// Ticks now and every minute until the pool closes.
 pub fn spawn(pool: PgPool, tz: Tz) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        loop {
-            match tick(&pool, tz, Utc::now()).await {
-                Ok(days) if !days.is_empty() => {
-                    tracing::info!(?days, "daily analytics queued");
-                }
-                Ok(_) => {}
-                Err(_) if pool.is_closed() => return,
-                Err(error) => tracing::warn!(?error, "the analytics schedule could not tick"),
-            }
-            tokio::time::sleep(TICK).await;
+    tasks::every_minute(pool, "daily analytics", move |pool| async move {
+        let days = tick(&pool, tz, Utc::now()).await?;
+        if !days.is_empty() {
+            tracing::info!(?days, "daily analytics queued");
         }
+        Ok(())
     })
 }

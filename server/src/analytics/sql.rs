@@ -284,33 +284,3 @@ pub async fn aggregate(
     .await?;
     Ok(written.count)
 }
-
-/// Locks the named schedule's row (creating it as last fired on `initial`) and returns the
-/// last day it fired for.
-pub async fn lock_schedule(db: &mut PgConnection, name: &str, initial: Date) -> sqlx::Result<Date> {
-    sqlx::query!(
-        "insert into task_schedules (name, last_fired) values ($1, $2) on conflict (name) do nothing",
-        name,
-        initial as Date
-    )
-    .execute(&mut *db)
-    .await?;
-    sqlx::query_scalar!(
-        r#"select last_fired as "last_fired: Date" from task_schedules where name = $1 for update"#,
-        name
-    )
-    .fetch_one(db)
-    .await
-}
-
-/// Records the last day the named schedule fired for.
-pub async fn mark_fired(db: &mut PgConnection, name: &str, day: Date) -> sqlx::Result<()> {
-    sqlx::query!(
-        "update task_schedules set last_fired = $2, updated_at = now() where name = $1",
-        name,
-        day as Date
-    )
-    .execute(db)
-    .await?;
-    Ok(())
-}

@@ -21,6 +21,6 @@ pub use model::{
     IndustryCount, ListCursor, ListFilter, MAX_CONTACTS_ON_CREATE, NewClient, StatusSummary,
 };
 pub use service::{
-    ClientList, ListRequest, ListStart, create, deactivate, duplicates, get, industries, list,
-    lock, name_exists, reactivate, set_logo, update,
+    ClientList, ListRequest, ListStart, check_account_manager, create, deactivate, duplicates, get,
+    industries, list, lock, lock_all, name_exists, reactivate, set_logo, update, welcome,
 };

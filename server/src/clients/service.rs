@@ -18,6 +18,7 @@ use crate::{
     audit::{self, AuditEntry},
     auth::{Role, Viewer},
     contacts::{self, Contact},
+    email,
     error::{ApiResult, AppError},
     uploads::{self, StoredFile},
     users,
@@ -101,9 +102,16 @@ pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> ApiResult<Client> {
 /// One client, locked until the caller's transaction ends: what changes to the client or
 /// its contacts take first, so concurrent changes queue up instead of deadlocking.
 pub async fn lock(db: &mut PgConnection, id: Uuid) -> ApiResult<Client> {
-    sql::client_for_update(db, id)
+    sql::clients_for_update(db, &[id])
         .await?
+        .pop()
         .ok_or(AppError::NotFound("client"))
+}
+
+/// Several clients, locked in id order until the caller's transaction ends; the ones that
+/// exist, in id order.
+pub async fn lock_all(db: &mut PgConnection, ids: &[Uuid]) -> ApiResult<Vec<Client>> {
+    Ok(sql::clients_for_update(db, ids).await?)
 }
 
 /// Whether a client has exactly this name.
@@ -120,7 +128,7 @@ pub async fn duplicates(
 }
 
 /// An account manager must be an active manager or admin.
-async fn check_account_manager(db: &mut PgConnection, id: Option<Uuid>) -> ApiResult<()> {
+pub async fn check_account_manager(db: &mut PgConnection, id: Option<Uuid>) -> ApiResult<()> {
     let Some(id) = id else { return Ok(()) };
     match users::find(db, id).await? {
         Some(u) if u.is_active && matches!(u.role, Role::Manager | Role::Admin) => Ok(()),
@@ -195,9 +203,33 @@ pub async fn create(
     let code = sql::next_client_code(db).await?;
     let client = sql::insert_client(db, &code, &new.settings, viewer.user_id).await?;
     let contacts = contacts::add_to_new_client(db, client.id, &new.contacts).await?;
+    if let Some(primary) = contacts.iter().find(|c| c.is_primary && c.is_active) {
+        welcome(db, &client, primary).await?;
+    }
     audit_client(db, viewer, "client.created", None, &client).await?;
     tracing::info!(client_id = %client.id, code = %client.client_code, "client created");
     Ok((client, contacts))
+}
+
+/// Queues the welcome email to the client's primary contact, in the caller's transaction,
+/// when the contact has an email: once per client, whichever primary contact comes first.
+pub async fn welcome(db: &mut PgConnection, client: &Client, contact: &Contact) -> ApiResult<()> {
+    let Some(to) = contact.email.as_deref() else {
+        return Ok(());
+    };
+    let manager = match client.account_manager_id {
+        Some(id) => users::find(&mut *db, id).await?,
+        None => None,
+    };
+    let welcome = email::Welcome {
+        client_name: &client.name,
+        client_code: &client.client_code,
+        contact_name: &contact.full_name,
+        manager_name: manager.as_ref().map(|m| m.full_name.as_str()),
+        manager_email: manager.as_ref().map(|m| m.email.as_str()),
+    };
+    email::welcome(db, client.id, to, &welcome).await?;
+    Ok(())
 }
 
 /// Updates a client's profile, account manager and, between active and on hold, status.

@@ -449,8 +449,9 @@ pub async fn clients_by_ids(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Resu
     .await
 }
 
-/// One client, locked for the rest of the transaction.
-pub async fn client_for_update(db: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Client>> {
+/// Clients, locked for the rest of the transaction one after another in id order, so
+/// transactions locking overlapping sets queue up instead of deadlocking.
+pub async fn clients_for_update(db: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<Vec<Client>> {
     sqlx::query_as!(
         Client,
         r#"
@@ -459,12 +460,13 @@ pub async fn client_for_update(db: &mut PgConnection, id: Uuid) -> sqlx::Result<
                created_at, updated_at, deactivated_at, deactivation_reason, deactivation_details,
                logo_file_id
         from clients
-        where id = $1
+        where id = any($1)
+        order by id
         for update
         "#,
-        id
+        ids
     )
-    .fetch_optional(db)
+    .fetch_all(db)
     .await
 }
 

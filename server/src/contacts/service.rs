@@ -26,15 +26,20 @@ pub async fn add(
 ) -> ApiResult<Contact> {
     // Lock the client before any of its contacts, the order `set_primary` uses too, so
     // concurrent moves of the primary flag queue up instead of deadlocking.
-    clients::lock(db, client_id).await?;
+    let client = clients::lock(db, client_id).await?;
     if sql::active_contact_count(db, client_id).await? == 0 {
         contact.is_primary = true;
     } else if contact.is_primary {
         sql::clear_primary(db, client_id).await?;
     }
-    sql::insert_contact(db, client_id, &contact)
+    let added = sql::insert_contact(db, client_id, &contact)
         .await
-        .on_constraint(ONE_PRIMARY, primary_conflict)
+        .on_constraint(ONE_PRIMARY, primary_conflict)?;
+    if added.is_primary {
+        // A client created without contacts gets its welcome with its first primary one.
+        clients::welcome(db, &client, &added).await?;
+    }
+    Ok(added)
 }
 
 /// Adds the first contacts of a client created in the same transaction (the create input

@@ -17,6 +17,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+pub use sql::{lock_schedule, mark_fired};
 pub use worker::{Workers, spawn_workers};
 
 use crate::{config::Config, error::ApiResult, storage::Storage};
@@ -33,6 +34,8 @@ pub struct TaskContext {
     pub storage: Storage,
     /// Configuration.
     pub config: Arc<Config>,
+    /// How email leaves.
+    pub mailer: crate::email::Mailer,
 }
 
 impl From<&crate::AppState> for TaskContext {
@@ -41,6 +44,7 @@ impl From<&crate::AppState> for TaskContext {
             pool: state.pool.clone(),
             storage: state.storage.clone(),
             config: state.config.clone(),
+            mailer: state.mailer.clone(),
         }
     }
 }
@@ -94,7 +98,9 @@ macro_rules! registered {
 
 registered!(
     crate::reports::RenderReport,
-    crate::analytics::AggregateAnalytics
+    crate::analytics::AggregateAnalytics,
+    crate::email::DeliverEmail,
+    crate::email::FeedbackReminders,
 );
 
 /// Queues `task` in the caller's transaction: it runs once that transaction commits.
@@ -118,6 +124,29 @@ pub async fn enqueue_scheduled<T: Task>(
         sql::announce(db, CHANNEL).await?;
     }
     Ok(id)
+}
+
+/// Runs `tick` now and then every minute until the pool closes; a failed tick is logged
+/// and the next one tries again. Schedules use it to queue their runs.
+pub fn every_minute<F, Fut>(
+    pool: PgPool,
+    what: &'static str,
+    tick: F,
+) -> tokio::task::JoinHandle<()>
+where
+    F: Fn(PgPool) -> Fut + Send + 'static,
+    Fut: Future<Output = anyhow::Result<()>> + Send,
+{
+    tokio::spawn(async move {
+        loop {
+            match tick(pool.clone()).await {
+                Ok(()) => {}
+                Err(_) if pool.is_closed() => return,
+                Err(error) => tracing::warn!(?error, schedule = what, "a schedule could not tick"),
+            }
+            tokio::time::sleep(Duration::from_secs(60)).await;
+        }
+    })
 }
 
 /// How long a task that failed `attempts` times waits: 4 s, 16 s, 64 s, … at most an hour.

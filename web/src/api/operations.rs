@@ -51,3 +51,16 @@ operations!("graphql/feedback.graphql":
 );
 operations!("graphql/dashboard.graphql": ClientDashboard, ClientAnalytics, ExportDashboard);
 operations!("graphql/jobs.graphql": ClientJobsTab, JobSearch, LinkJobs, UnlinkJob);
+
+/// The bulk run: parameters an operation does not use must be left out, not sent as null
+/// (the server refuses another operation's parameters), so `None` is not serialised.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/bulk.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    extern_enums("ClientStatus"),
+    skip_serializing_none
+)]
+pub struct BulkUpdateClients;

@@ -1,5 +1,6 @@
 //! The client list: debounced search, a filter sidebar, sort, cards or table, pagination.
-//! Every choice lives in the URL, so a reload or a shared link shows the same list.
+//! Every choice lives in the URL, so a reload or a shared link shows the same list. In the
+//! table view admins tick clients for a bulk action (see `bulk`).
 
 use std::time::Duration;
 
@@ -18,6 +19,7 @@ use crate::{
         operations::{ClientList, ListFilters, client_list, list_filters},
     },
     components::{ErrorNotice, Loading, Pager, Picker, StatusBadge, enum_name, from_enum_name},
+    pages::bulk::{BulkBar, Picked},
     session::Session,
 };
 
@@ -153,6 +155,8 @@ pub fn ClientListPage() -> impl IntoView {
         let variables = state.get().variables();
         async move { api::call::<ClientList>(session, variables).await }
     });
+    let may_bulk = session.may(Permission::BulkOperations);
+    let selected = RwSignal::new(Vec::<Picked>::new());
     let filters = LocalResource::new(move || async move {
         api::call::<ListFilters>(session, list_filters::Variables).await
     });
@@ -346,6 +350,9 @@ pub fn ClientListPage() -> impl IntoView {
                         </button>
                     </div>
                 </div>
+                <Show when=move || may_bulk && state.with(|s| s.table) && selected.with(|s| !s.is_empty())>
+                    <BulkBar selected=selected on_done=Callback::new(move |()| clients.refetch())/>
+                </Show>
                 <Transition fallback=|| view! { <Loading label="Loading clients…"/> }>
                     {move || Suspend::new(async move {
                         match clients.await {
@@ -357,7 +364,8 @@ pub fn ClientListPage() -> impl IntoView {
                                 let body = if items.is_empty() {
                                     view! { <p class="empty">"No clients match these filters."</p> }.into_any()
                                 } else if table {
-                                    view! { <ClientTable items=items/> }.into_any()
+                                    let selected = may_bulk.then_some(selected);
+                                    view! { <ClientTable items=items selected=selected/> }.into_any()
                                 } else {
                                     view! { <ClientCards items=items/> }.into_any()
                                 };
@@ -424,13 +432,45 @@ fn ClientCards(items: Vec<Item>) -> impl IntoView {
     }
 }
 
+/// The clients as rows; with `selected` (admins), each row has a checkbox and the header
+/// one for the whole page.
 #[component]
-fn ClientTable(items: Vec<Item>) -> impl IntoView {
+fn ClientTable(items: Vec<Item>, selected: Option<RwSignal<Vec<Picked>>>) -> impl IntoView {
+    let page: Vec<Picked> = items
+        .iter()
+        .map(|c| Picked {
+            id: c.id.clone(),
+            name: c.name.clone(),
+        })
+        .collect();
+    let select_all = selected.map(|selected| {
+        let page = page.clone();
+        let all_ticked = {
+            let page = page.clone();
+            move || selected.with(|s| page.iter().all(|p| s.contains(p)))
+        };
+        view! {
+            <th scope="col" class="select">
+                <input type="checkbox" aria-label="Select every client on this page"
+                    prop:checked=all_ticked.clone()
+                    on:change=move |_| {
+                        let tick = !all_ticked();
+                        selected.update(|s| {
+                            s.retain(|p| !page.contains(p));
+                            if tick {
+                                s.extend(page.iter().cloned());
+                            }
+                        });
+                    }/>
+            </th>
+        }
+    });
     view! {
         <div class="table-wrap">
             <table class="clients-table">
                 <thead>
                     <tr>
+                        {select_all}
                         <th scope="col">"Name"</th>
                         <th scope="col">"Code"</th>
                         <th scope="col">"Status"</th>
@@ -446,8 +486,31 @@ fn ClientTable(items: Vec<Item>) -> impl IntoView {
                         .map(|c| {
                             let href = format!("/clients/{}", c.id);
                             let place = place(&c);
+                            let tick = selected.map(|selected| {
+                                let picked = Picked { id: c.id.clone(), name: c.name.clone() };
+                                let label = format!("Select {}", c.name);
+                                let ticked = {
+                                    let picked = picked.clone();
+                                    move || selected.with(|s| s.contains(&picked))
+                                };
+                                view! {
+                                    <td class="select">
+                                        <input type="checkbox" aria-label=label prop:checked=ticked.clone()
+                                            on:change=move |_| {
+                                                let tick = !ticked();
+                                                selected.update(|s| {
+                                                    s.retain(|p| *p != picked);
+                                                    if tick {
+                                                        s.push(picked.clone());
+                                                    }
+                                                });
+                                            }/>
+                                    </td>
+                                }
+                            });
                             view! {
                                 <tr>
+                                    {tick}
                                     <td><A href=href>{c.name.clone()}</A></td>
                                     <td class="code">{c.client_code.clone()}</td>
                                     <td><StatusBadge status=c.status/></td>

@@ -1,5 +1,6 @@
 //! One route per file.
 
+pub mod bulk;
 pub mod client;
 pub mod client_list;
 pub mod client_new;
