@@ -94,6 +94,8 @@ describe('bulk actions', () => {
     await shot(page, 'bulk-preview-phone');
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
+    // Focus goes back to the button that opened the preview.
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Preview changes');
     await page.context().close();
 
     const manager = await newPage(browser);

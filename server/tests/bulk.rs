@@ -78,6 +78,15 @@ impl TestApp {
         ids
     }
 
+    /// Audit entries with this action.
+    async fn audit_count(&self, action: &str) -> i64 {
+        sqlx::query_scalar("select count(*) from audit_log where action = $1")
+            .bind(action)
+            .fetch_one(&self.pool)
+            .await
+            .expect("counting audit entries")
+    }
+
     async fn status_of(&self, id: &str) -> ClientStatus {
         self.client(Role::Analyst, id.to_owned())
             .await
@@ -289,11 +298,7 @@ async fn one_refused_client_leaves_every_client_as_it_was_unless_told_to_go_on(p
         clients_after, clients_before,
         "a refused all-or-nothing run changed clients"
     );
-    let updates: i64 =
-        sqlx::query_scalar("select count(*) from audit_log where action = 'client.updated'")
-            .fetch_one(&app.pool)
-            .await
-            .expect("audit");
+    let updates = app.audit_count("client.updated").await;
     assert_eq!(updates, 0);
 
     let run = app
@@ -309,11 +314,7 @@ async fn one_refused_client_leaves_every_client_as_it_was_unless_told_to_go_on(p
         };
         assert_eq!(app.status_of(id).await, expected, "client {i}");
     }
-    let updates: i64 =
-        sqlx::query_scalar("select count(*) from audit_log where action = 'client.updated'")
-            .fetch_one(&app.pool)
-            .await
-            .expect("audit");
+    let updates = app.audit_count("client.updated").await;
     assert_eq!(updates, 3);
 }
 
@@ -487,11 +488,7 @@ async fn each_operation_changes_the_clients_by_the_rules_of_a_single_change(pool
         .await;
     assert_eq!((run.totals.ok, run.totals.skipped), (1, 2));
     assert_eq!(app.status_of(&ids[2]).await, ClientStatus::Active);
-    let archived: i64 =
-        sqlx::query_scalar("select count(*) from audit_log where action = 'client.archived'")
-            .fetch_one(&app.pool)
-            .await
-            .expect("audit");
+    let archived = app.audit_count("client.archived").await;
     assert_eq!(archived, 3);
 }
 

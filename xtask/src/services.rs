@@ -39,12 +39,17 @@ fn free_port() -> anyhow::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-/// Installs clamav-daemon when missing and starts clamd on a free port.
-pub fn start_clamd() -> anyhow::Result<Running> {
-    let clamd = Path::new("/usr/sbin/clamd");
-    if !clamd.exists() {
+/// Installs clamav-daemon when missing.
+pub fn ensure_clamd() -> anyhow::Result<()> {
+    if !Path::new("/usr/sbin/clamd").exists() {
         setup::apt_install(&["clamav-daemon"])?;
     }
+    Ok(())
+}
+
+/// Installs clamav-daemon when missing and starts clamd on a free port.
+pub fn start_clamd() -> anyhow::Result<Running> {
+    ensure_clamd()?;
     let dir = setup::root().join("target/clamd");
     let database = dir.join("db");
     std::fs::create_dir_all(&database)?;
@@ -63,7 +68,7 @@ pub fn start_clamd() -> anyhow::Result<Running> {
             dir.join("clamd.log").display()
         ),
     )?;
-    let child = Command::new(clamd)
+    let child = Command::new("/usr/sbin/clamd")
         .arg("-c")
         .arg(&config)
         .stdout(Stdio::null())
@@ -94,9 +99,9 @@ fn answers_ping(addr: &str) -> bool {
         && &answer[..4] == b"PONG"
 }
 
-/// Installs moto's server into a virtualenv beside the cargo target directory (once) and
-/// starts it on a free port: S3 and SES for the tests, reached by the real AWS SDK.
-pub fn start_moto() -> anyhow::Result<Running> {
+/// Installs moto's server into a virtualenv beside the cargo target directory (once);
+/// the path of `moto_server`.
+pub fn ensure_moto() -> anyhow::Result<std::path::PathBuf> {
     let venv = setup::target_dir().join("tools/moto");
     let server = venv.join("bin/moto_server");
     if !server.exists() {
@@ -111,6 +116,12 @@ pub fn start_moto() -> anyhow::Result<Running> {
             "moto[server]",
         ]))?;
     }
+    Ok(server)
+}
+
+/// Installs moto's server (once) and starts it on a free port: S3 and SES for the tests, reached by the real AWS SDK.
+pub fn start_moto() -> anyhow::Result<Running> {
+    let server = ensure_moto()?;
     let port = free_port()?;
     let child = Command::new(&server)
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])

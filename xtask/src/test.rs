@@ -41,6 +41,13 @@ pub fn test() -> anyhow::Result<ExitCode> {
     setup::ensure_pdf_tools()?;
     let server_url = setup::ensure_postgres()?;
     setup::fetch_crates()?;
+    // What the later steps install (clamd, moto, Chromium, Playwright) mostly downloads and
+    // unpacks: done beside the compilation below instead of after it.
+    let installs = std::thread::spawn(|| -> anyhow::Result<()> {
+        services::ensure_clamd()?;
+        services::ensure_moto()?;
+        e2e::ensure_browser()
+    });
 
     tally.check(
         "rustfmt",
@@ -74,6 +81,12 @@ pub fn test() -> anyhow::Result<ExitCode> {
             "warnings",
         ])),
     );
+    match installs.join() {
+        Ok(Ok(())) => {}
+        // The steps that need them try again and report what is missing.
+        Ok(Err(error)) => eprintln!("installing the test services failed: {error:#}"),
+        Err(_) => eprintln!("installing the test services panicked"),
+    }
     let database_url = format!("{server_url}/postgres");
     let clamd = services::start_clamd();
     if let Err(error) = &clamd {

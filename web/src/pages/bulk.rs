@@ -153,11 +153,15 @@ pub fn BulkBar(selected: RwSignal<Vec<Picked>>, on_done: Callback<()>) -> impl I
     };
     let field_error =
         move |name: &'static str| move || failure.with(|f| f.as_ref().and_then(|f| f.field(name)));
+    let preview_button = NodeRef::<html::Button>::new();
     let close = Callback::new(move |applied: bool| {
         result.set(None);
         if applied {
             selected.set(Vec::new());
             on_done.run(());
+        } else if let Some(button) = preview_button.get_untracked() {
+            // Back where the dialog was opened from.
+            let _ = button.focus();
         }
     });
 
@@ -232,8 +236,8 @@ pub fn BulkBar(selected: RwSignal<Vec<Picked>>, on_done: Callback<()>) -> impl I
                 }}
             </div>
             <div class="bulk-actions">
-                <button type="button" class="button" disabled=move || busy.get() || too_many()
-                    on:click=move |_| run(true, false)>
+                <button type="button" class="button" node_ref=preview_button
+                    disabled=move || busy.get() || too_many() on:click=move |_| run(true, false)>
                     "Preview changes"
                 </button>
                 <button type="button" class="button-quiet" on:click=move |_| selected.set(Vec::new())>
