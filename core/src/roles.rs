@@ -54,6 +54,8 @@ pub enum Permission {
     ManageUsers,
     /// Read the audit log.
     ReadAuditLog,
+    /// Create, list and revoke service tokens.
+    ManageServiceTokens,
 }
 
 impl Permission {
@@ -69,7 +71,8 @@ impl Permission {
             | Self::BulkOperations
             | Self::ManageUsers
             | Self::OperateQueue
-            | Self::ReadAuditLog => role == Admin,
+            | Self::ReadAuditLog
+            | Self::ManageServiceTokens => role == Admin,
             Self::LogCommunications | Self::DownloadAttachments | Self::ManagePipeline => {
                 matches!(role, Admin | Manager | Recruiter)
             }
@@ -92,7 +95,7 @@ mod tests {
 
     #[test]
     fn the_matrix_matches_the_design() {
-        let table: [(Permission, [bool; 4]); 14] = [
+        let table: [(Permission, [bool; 4]); 15] = [
             // admin, manager, recruiter, analyst
             (Read, [true, true, true, true]),
             (ManageClients, [true, true, false, false]),
@@ -108,6 +111,7 @@ mod tests {
             (BulkOperations, [true, false, false, false]),
             (ManageUsers, [true, false, false, false]),
             (ReadAuditLog, [true, false, false, false]),
+            (ManageServiceTokens, [true, false, false, false]),
         ];
         for (permission, expected) in table {
             for (role, allowed) in [Admin, Manager, Recruiter, Analyst]

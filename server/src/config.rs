@@ -106,6 +106,10 @@ pub struct Config {
     pub email: EmailTransport,
     /// The sender of every email (`CLIENTELE_EMAIL_FROM`).
     pub email_from: String,
+    /// Complexity points each signed-in caller may spend per minute, per replica
+    /// (`CLIENTELE_COST_PER_MINUTE`, default 250,000: fifty queries at the complexity
+    /// limit, or about 250 lists of 100 clients with their contacts, a minute).
+    pub cost_per_minute: u32,
     /// Real bulk operations one admin may run per minute (`CLIENTELE_BULK_RUNS_PER_MINUTE`,
     /// default 10); dry runs are not counted.
     pub bulk_runs_per_minute: u32,
@@ -180,6 +184,7 @@ impl Config {
             clamav_addr: var("CLAMAV_ADDR"),
             task_workers: parse_or(&var, "TASK_WORKERS", 2)?,
             bulk_runs_per_minute: parse_or(&var, "BULK_RUNS_PER_MINUTE", 10)?,
+            cost_per_minute: parse_or(&var, "COST_PER_MINUTE", 250_000)?,
             time_zone: parse_or(&var, "TIME_ZONE", chrono_tz::Tz::UTC)?,
         })
     }

@@ -42,6 +42,9 @@ pub enum AppError {
     /// `VALIDATION` on `file` with `extensions.detail = "INFECTED"`: the virus scanner found
     /// the named signature. The file is not stored.
     Infected(String),
+    /// `PERSISTED_QUERY_NOT_FOUND` (message `PersistedQueryNotFound`, as Apollo's clients
+    /// expect): a persisted query's hash this server does not know; send the query with it.
+    PersistedQueryNotFound,
     /// `UNAVAILABLE`: a service we depend on is down; try again later.
     Unavailable(&'static str),
     /// `UNAVAILABLE`: the request (or one of its statements) ran past the time limit and
@@ -88,6 +91,7 @@ impl AppError {
             Self::Infected(signature) => {
                 format!("invalid input: file: the virus scanner found {signature}")
             }
+            Self::PersistedQueryNotFound => "PersistedQueryNotFound".to_owned(),
             Self::Unavailable(what) => format!("{what} is unavailable; try again shortly"),
             Self::TimedOut => "the request ran past the time limit and was cancelled; ask \
                                for less at once"
@@ -110,6 +114,7 @@ impl AppError {
             Self::PayloadTooLarge(_) => "PAYLOAD_TOO_LARGE",
             Self::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
             Self::RateLimited { .. } => "RATE_LIMITED",
+            Self::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             Self::Infected(_) => "VALIDATION",
             Self::Unavailable(_) | Self::TimedOut | Self::Overloaded => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
@@ -262,6 +267,10 @@ mod tests {
                 "RATE_LIMITED",
             ),
             (AppError::Infected("EICAR".into()), "VALIDATION"),
+            (
+                AppError::PersistedQueryNotFound,
+                "PERSISTED_QUERY_NOT_FOUND",
+            ),
             (AppError::Unavailable("the virus scanner"), "UNAVAILABLE"),
             (AppError::from(anyhow::anyhow!("boom")), "INTERNAL"),
         ];

@@ -21,6 +21,8 @@ pub mod communications;
 pub mod config;
 /// Contact persons of a client and the one-primary rule.
 pub mod contacts;
+/// The published contract: changes that would break clients of the released schema.
+pub mod contract;
 /// Connection pool and migrations.
 pub mod db;
 /// Idempotent demo data for `cargo xtask run`, tests and benchmarks.
@@ -43,6 +45,8 @@ pub mod jobs;
 pub mod reports;
 /// The GraphQL schema: the domains' roots merged, limits, and request execution.
 pub mod schema;
+/// Service tokens: how internal services call the graph with a role.
+pub mod service_tokens;
 /// Where uploaded files live: the local store and its signed links, or S3.
 pub mod storage;
 /// The background queue on PostgreSQL: tasks, retries, workers.
@@ -79,6 +83,8 @@ pub struct AppState {
     pub in_flight: Arc<tokio::sync::Semaphore>,
     /// How email leaves (tests put a faulty transport here).
     pub mailer: email::Mailer,
+    /// Query texts of automatic persisted queries, by hash.
+    pub persisted: Arc<graphql::persisted::PersistedQueries>,
 }
 
 impl AppState {
@@ -120,6 +126,7 @@ impl AppState {
             pool,
             in_flight: Arc::new(tokio::sync::Semaphore::new(config.max_in_flight)),
             mailer: email::mailer(&config.email),
+            persisted: Arc::default(),
             config,
             jwt,
             schema,

@@ -25,9 +25,14 @@ use crate::{
     error::AppError,
     events::Events,
     feedback::graphql::FeedbackMutation,
-    graphql::{ApiContext, loaders::PgLoader},
+    graphql::{
+        ApiContext,
+        cost::{Cost, CostBudget},
+        loaders::PgLoader,
+    },
     jobs::graphql::{JobsMutation, JobsQuery},
     reports::graphql::{ReportsMutation, ReportsQuery},
+    service_tokens::graphql::{ServiceTokensMutation, ServiceTokensQuery},
     storage::Storage,
     tasks::graphql::{TasksMutation, TasksQuery},
     telemetry,
@@ -45,6 +50,7 @@ pub struct Query(
     CandidatesQuery,
     TasksQuery,
     AuditQuery,
+    ServiceTokensQuery,
 );
 
 /// Every mutation root, merged.
@@ -61,6 +67,7 @@ pub struct Mutation(
     AnalyticsMutation,
     TasksMutation,
     BulkMutation,
+    ServiceTokensMutation,
 );
 
 /// Every subscription root, merged.
@@ -92,7 +99,9 @@ pub fn build(
         storage,
         events,
         config: config.clone(),
+        cost: Arc::new(CostBudget::new(config.cost_per_minute)),
     })
+    .extension(Cost)
     .limit_depth(config.max_query_depth)
     .limit_complexity(config.max_query_complexity)
     .limit_recursive_depth(crate::graphql::limits::MAX_NESTING)

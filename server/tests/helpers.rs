@@ -29,6 +29,8 @@ pub enum Caller {
     BadToken,
     /// The test user of this role.
     As(Role),
+    /// A service token with this role (never admin).
+    Service(Role),
     /// This exact Authorization header.
     Header(String),
 }
@@ -40,11 +42,14 @@ impl From<Role> for Caller {
 }
 
 /// Every caller the permission tests try.
-pub const EVERY_CALLER: [Caller; 6] = [
+pub const EVERY_CALLER: [Caller; 9] = [
     Caller::As(Role::Admin),
     Caller::As(Role::Manager),
     Caller::As(Role::Recruiter),
     Caller::As(Role::Analyst),
+    Caller::Service(Role::Manager),
+    Caller::Service(Role::Recruiter),
+    Caller::Service(Role::Analyst),
     Caller::Anonymous,
     Caller::BadToken,
 ];
@@ -108,6 +113,8 @@ pub struct TestApp {
     pub state: AppState,
     /// The user id of each role's test user.
     pub users: HashMap<Role, Uuid>,
+    /// The secret of a service token for each role but admin.
+    pub service_secrets: HashMap<Role, String>,
 }
 
 const SECRET: &str = "integration-test-secret-integration-test-secret";
@@ -118,6 +125,8 @@ fn test_config() -> Config {
     let mut config = Config::from_lookup(|_| None).expect("default config");
     config.jwt_secret = Some(SECRET.to_owned());
     config.web_dir = std::env::temp_dir().join("clientele-no-web-app");
+    // Tests send many queries as one user; the budget has tests of its own.
+    config.cost_per_minute = u32::MAX;
     config.data_dir = std::env::temp_dir().join(format!("clientele-test-{}", Uuid::new_v4()));
     config
 }
@@ -179,11 +188,26 @@ impl TestApp {
             .expect("inserting a test user");
             users.insert(role, id);
         }
+        let admin = clientele::auth::Viewer {
+            user_id: users[&Role::Admin],
+            role: Role::Admin,
+        };
+        let mut service_secrets = HashMap::new();
+        let mut tx = pool.begin().await.expect("a transaction");
+        for role in [Role::Manager, Role::Recruiter, Role::Analyst] {
+            let name = format!("Test {} service", role.as_str());
+            let created = clientele::service_tokens::create(&mut tx, admin, &name, role, None)
+                .await
+                .expect("a service token");
+            service_secrets.insert(role, created.secret);
+        }
+        tx.commit().await.expect("committing the service tokens");
         Self {
             router: clientele::app(state.clone()),
             pool,
             state,
             users,
+            service_secrets,
         }
     }
 
@@ -242,6 +266,7 @@ impl TestApp {
                 Some(format!("Bearer {token}"))
             }
             Caller::As(role) => Some(format!("Bearer {}", self.token(role))),
+            Caller::Service(role) => Some(format!("Bearer {}", self.service_secrets[&role])),
             Caller::Header(value) => Some(value),
         }
     }
@@ -553,6 +578,9 @@ mod ops {
         RetryBackgroundJob / retry_background_job => fn retry_background_job(id: String) -> bool = retry_background_job;
         UnlinkJob / unlink_job => fn unlink_job(client_id: String, job_id: String) -> unlink_job::UnlinkJobUnlinkJob = unlink_job;
         BulkUpdateClients / bulk_update_clients ["Debug, Clone"] => fn bulk_update_clients(client_ids: Vec<String>, operation: bulk_update_clients::BulkOperation, parameters: bulk_update_clients::BulkParameters, dry_run: bool, continue_on_error: bool) -> bulk_update_clients::BulkUpdateClientsBulkUpdateClients = bulk_update_clients;
+        CreateServiceToken / create_service_token ["Debug, Clone"] => fn create_service_token(name: String, role: Role, expires_at: Option<DateTime>) -> create_service_token::CreateServiceTokenCreateServiceToken = create_service_token;
+        ServiceTokens / service_tokens => fn service_tokens(include_revoked: bool) -> Vec<service_tokens::ServiceTokensServiceTokens> = service_tokens;
+        RevokeServiceToken / revoke_service_token => fn revoke_service_token(id: String) -> revoke_service_token::RevokeServiceTokenRevokeServiceToken = revoke_service_token;
         AuditLog / audit_log => fn audit_log(filter: Option<audit_log::AuditLogFilter>, page: i64, limit: i64) -> audit_log::AuditLogAuditLog = audit_log;
     }
 

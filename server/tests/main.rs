@@ -2,6 +2,7 @@
 //! a fresh database per test.
 
 mod agreement;
+mod analysts;
 mod analytics;
 mod attachments;
 mod auth;
@@ -21,4 +22,5 @@ mod permissions;
 mod platform;
 mod reports;
 mod s3;
+mod service_tokens;
 mod subscriptions;

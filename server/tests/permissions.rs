@@ -24,14 +24,15 @@ enum Access {
 
 impl Access {
     /// The error code `caller` should get (`None`: the call succeeds).
+    /// A service token's caller is held to its role exactly like a person of that role.
     fn expected(self, caller: &Caller) -> Option<&'static str> {
         match (caller, self) {
             (Caller::BadToken, _) => Some("UNAUTHENTICATED"),
             (_, Access::Public) => None,
             (Caller::Anonymous, _) => Some("UNAUTHENTICATED"),
-            (Caller::As(_), Access::SignedIn) => None,
-            (Caller::As(role), Access::Needs(p)) if p.allows(*role) => None,
-            (Caller::As(_), Access::Needs(_)) => Some("FORBIDDEN"),
+            (Caller::As(_) | Caller::Service(_), Access::SignedIn) => None,
+            (Caller::As(role) | Caller::Service(role), Access::Needs(p)) if p.allows(*role) => None,
+            (Caller::As(_) | Caller::Service(_), Access::Needs(_)) => Some("FORBIDDEN"),
             (Caller::Header(_), _) => unreachable!("not one of EVERY_CALLER"),
         }
     }
@@ -523,6 +524,28 @@ async fn attempt(
                 )
                 .await
                 .map(drop),
+            )
+        }
+        "createServiceToken" => (
+            Needs(Permission::ManageServiceTokens),
+            app.create_service_token(caller, format!("Service {n}"), Role::Analyst, None)
+                .await
+                .map(drop),
+        ),
+        "serviceTokens" => (
+            Needs(Permission::ManageServiceTokens),
+            app.service_tokens(caller, true).await.map(drop),
+        ),
+        "revokeServiceToken" => {
+            let fixture = app
+                .create_service_token(Role::Admin, format!("Fixture {n}"), Role::Recruiter, None)
+                .await
+                .expect("a token to revoke")
+                .token
+                .id;
+            (
+                Needs(Permission::ManageServiceTokens),
+                app.revoke_service_token(caller, fixture).await.map(drop),
             )
         }
         "auditLog" => (

@@ -5,7 +5,8 @@
 //!   built in release, as in production).
 //! - `test`: the same setup, then every check and test; ends with `N passed, N failed`.
 //! - `bench`: the API benchmarks against a real database (release build).
-//! - `schema`: regenerate `schema.graphql` from the code.
+//! - `schema`: regenerate `schema.graphql` from the code; `schema --release` also records it
+//!   as the released contract (`schema.released.graphql`) that later changes must not break.
 //! - `prepare`: regenerate the `.sqlx/` offline query data against a migrated database.
 
 mod bench;
@@ -24,10 +25,12 @@ fn main() -> ExitCode {
         Some("run") => run::run(args.iter().any(|a| a == "--release")),
         Some("test") => test::test(),
         Some("bench") => bench::bench(),
-        Some("schema") => schema::schema(),
+        Some("schema") => schema::schema(args.iter().any(|a| a == "--release")),
         Some("prepare") => schema::prepare(),
         _ => {
-            eprintln!("usage: cargo xtask <run [--release] | test | bench | schema | prepare>");
+            eprintln!(
+                "usage: cargo xtask <run [--release] | test | bench | schema [--release] | prepare>"
+            );
             return ExitCode::from(2);
         }
     };

@@ -7,8 +7,9 @@ use anyhow::Context;
 
 use crate::setup;
 
-/// Writes the SDL the code defines to `schema.graphql`.
-pub fn schema() -> anyhow::Result<ExitCode> {
+/// Writes the SDL the code defines to `schema.graphql`, and with `release` to
+/// `schema.released.graphql` too: the contract the tests hold later changes to.
+pub fn schema(release: bool) -> anyhow::Result<ExitCode> {
     let server = setup::build_server()?;
     let output = Command::new(server).arg("schema").output()?;
     if !output.status.success() {
@@ -20,6 +21,14 @@ pub fn schema() -> anyhow::Result<ExitCode> {
     std::fs::write(setup::root().join("schema.graphql"), &output.stdout)
         .context("writing schema.graphql")?;
     println!("schema.graphql regenerated");
+    if release {
+        std::fs::write(
+            setup::root().join("schema.released.graphql"),
+            &output.stdout,
+        )
+        .context("writing schema.released.graphql")?;
+        println!("schema.released.graphql is now the released contract");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -131,7 +131,11 @@ pub async fn duplicates(
 pub async fn check_account_manager(db: &mut PgConnection, id: Option<Uuid>) -> ApiResult<()> {
     let Some(id) = id else { return Ok(()) };
     match users::find(db, id).await? {
-        Some(u) if u.is_active && matches!(u.role, Role::Manager | Role::Admin) => Ok(()),
+        Some(u)
+            if u.is_active && !u.is_service && matches!(u.role, Role::Manager | Role::Admin) =>
+        {
+            Ok(())
+        }
         Some(_) => Err(AppError::invalid(
             "accountManagerId",
             "must be an active manager or admin",

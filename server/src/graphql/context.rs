@@ -25,6 +25,8 @@ pub struct ApiContext {
     pub events: Events,
     /// Configuration.
     pub config: Arc<Config>,
+    /// Each caller's budget of complexity points.
+    pub cost: Arc<super::cost::CostBudget>,
 }
 
 /// The shared services from a resolver's context.

@@ -3,9 +3,11 @@
 //! above the domains, in `crate::schema`.
 
 pub mod context;
+pub mod cost;
 pub mod limits;
 pub mod loaders;
 pub mod page;
+pub mod persisted;
 pub mod scalars;
 
 pub use context::{ApiContext, ClientAddress, Loader, loader, state};

@@ -159,6 +159,9 @@ async fn viewer_of(state: &AppState, authorization: &str) -> ApiResult<Viewer> {
         .ok_or(AppError::Unauthenticated(
             "the Authorization header must be `Bearer <token>`",
         ))?;
+    if token.starts_with(crate::service_tokens::PREFIX) {
+        return crate::service_tokens::authenticate(&state.pool, token).await;
+    }
     let claims = state.jwt.verify(token)?;
     let issued_at = chrono::DateTime::from_timestamp(claims.iat, 0).unwrap_or_default();
     let role = users::active_role(&state.pool, claims.sub, issued_at)
@@ -213,11 +216,17 @@ async fn answer(
     telemetry::REQUEST_ID
         .scope(id, async move {
             let address = client_address(&state, &headers, &request);
-            let request = match read_request(&state, request).await {
+            let mut request = match read_request(&state, request).await {
                 Ok(request) => request.data(crate::graphql::ClientAddress(address)),
                 // An unreadable body is the HTTP request's fault, not a GraphQL answer.
                 Err(error) => return error_response(StatusCode::BAD_REQUEST, error),
             };
+            if let Err(error) = state
+                .persisted
+                .resolve(&mut request, state.config.max_query_bytes)
+            {
+                return error_response(StatusCode::OK, error);
+            }
             if let Err(error) =
                 crate::graphql::limits::check_text(&request.query, state.config.max_query_bytes)
             {

@@ -19,6 +19,9 @@ pub struct User {
     pub role: Role,
     /// False once the account is switched off.
     pub is_active: bool,
+    /// An internal service acting through a service token, not a person: it cannot sign
+    /// in, and is never anyone's account manager.
+    pub is_service: bool,
     /// When the account was added.
     pub created_at: DateTime<Utc>,
 }

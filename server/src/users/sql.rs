@@ -28,9 +28,10 @@ pub async fn credentials_by_email(
 ) -> sqlx::Result<Option<Credentials>> {
     let row = sqlx::query!(
         r#"
-        select id, email, full_name, role as "role: Role", is_active, created_at, password_hash
+        select id, email, full_name, role as "role: Role", is_active, is_service, created_at,
+               password_hash
         from users
-        where lower(email) = lower($1)
+        where lower(email) = lower($1) and not is_service
         "#,
         email
     )
@@ -43,6 +44,7 @@ pub async fn credentials_by_email(
             full_name: r.full_name,
             role: r.role,
             is_active: r.is_active,
+            is_service: r.is_service,
             created_at: r.created_at,
         },
         password_hash: r.password_hash,
@@ -54,7 +56,7 @@ pub async fn users_by_ids(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Result
     sqlx::query_as!(
         User,
         r#"
-        select id, email, full_name, role as "role: Role", is_active, created_at
+        select id, email, full_name, role as "role: Role", is_active, is_service, created_at
         from users
         where id = any($1)
         "#,
@@ -75,10 +77,11 @@ pub async fn list_users(
     sqlx::query_as!(
         User,
         r#"
-        select id, email, full_name, role as "role: Role", is_active, created_at
+        select id, email, full_name, role as "role: Role", is_active, is_service, created_at
         from users
         where ($1::text[] is null or role = any($1))
           and ($2 or is_active)
+          and not is_service
         order by full_name, email
         "#,
         roles.as_deref(),
@@ -101,7 +104,7 @@ pub async fn insert_user(
         r#"
         insert into users (email, full_name, role, password_hash)
         values ($1, $2, $3, $4)
-        returning id, email, full_name, role as "role: Role", is_active, created_at
+        returning id, email, full_name, role as "role: Role", is_active, is_service, created_at
         "#,
         email,
         full_name,

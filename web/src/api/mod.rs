@@ -108,20 +108,27 @@ where
 {
     let body = Q::build_query(variables);
     let token = session.token();
-    let mut request = Request::post("/graphql");
-    if let Some(token) = &token {
-        request = request.header("authorization", &format!("Bearer {token}"));
+    // Automatic persisted queries: the hash alone first; the text only when this server
+    // has not seen it yet.
+    let hash = sha256_hex(body.query);
+    let variables = serde_json::to_value(&body.variables).map_err(ApiError::network)?;
+    let mut sent = serde_json::json!({
+        "operationName": body.operation_name,
+        "variables": variables,
+        "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } },
+    });
+    let mut parsed = post(token.as_deref(), &sent).await?;
+    let unknown = parsed
+        .errors
+        .as_ref()
+        .and_then(|e| e.first())
+        .is_some_and(|e| e.message == "PersistedQueryNotFound");
+    if unknown {
+        sent["query"] = serde_json::Value::from(body.query);
+        parsed = post(token.as_deref(), &sent).await?;
     }
-    let response = request
-        .json(&body)
-        .map_err(ApiError::network)?
-        .send()
-        .await
-        .map_err(ApiError::network)?;
     // Errors first: a refused field can leave `data` partial, so it is read only when
     // there are none.
-    let parsed: graphql_client::Response<serde_json::Value> =
-        response.json().await.map_err(ApiError::network)?;
     if let Some(error) = parsed.errors.as_ref().and_then(|e| e.first()) {
         let error = ApiError::from_graphql(error);
         if error.code == "UNAUTHENTICATED" && token.is_some() {
@@ -133,4 +140,31 @@ where
         .data
         .ok_or_else(|| ApiError::network("empty response"))?;
     serde_json::from_value(data).map_err(ApiError::network)
+}
+
+/// Posts a GraphQL request body as the signed-in user.
+async fn post(
+    token: Option<&str>,
+    body: &serde_json::Value,
+) -> Result<graphql_client::Response<serde_json::Value>, ApiError> {
+    let mut request = Request::post("/graphql");
+    if let Some(token) = token {
+        request = request.header("authorization", &format!("Bearer {token}"));
+    }
+    let response = request
+        .json(body)
+        .map_err(ApiError::network)?
+        .send()
+        .await
+        .map_err(ApiError::network)?;
+    response.json().await.map_err(ApiError::network)
+}
+
+/// The SHA-256 of a text, in lower-case hex (the persisted-query hash).
+fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
