@@ -106,6 +106,12 @@ pub struct Config {
     pub email: EmailTransport,
     /// The sender of every email (`CLIENTELE_EMAIL_FROM`).
     pub email_from: String,
+    /// The bearer token that may read `/metrics` on the main address
+    /// (`CLIENTELE_METRICS_TOKEN`); unset, `/metrics` is not served there.
+    pub metrics_token: Option<String>,
+    /// A separate address serving only `/metrics`, without a token
+    /// (`CLIENTELE_METRICS_BIND`, e.g. `127.0.0.1:9464`); unset, none.
+    pub metrics_bind: Option<SocketAddr>,
     /// Complexity points each signed-in caller may spend per minute, per replica
     /// (`CLIENTELE_COST_PER_MINUTE`, default 250,000: fifty queries at the complexity
     /// limit, or about 250 lists of 100 clients with their contacts, a minute).
@@ -185,6 +191,11 @@ impl Config {
             task_workers: parse_or(&var, "TASK_WORKERS", 2)?,
             bulk_runs_per_minute: parse_or(&var, "BULK_RUNS_PER_MINUTE", 10)?,
             cost_per_minute: parse_or(&var, "COST_PER_MINUTE", 250_000)?,
+            metrics_token: var("METRICS_TOKEN"),
+            metrics_bind: var("METRICS_BIND")
+                .map(|addr| addr.parse())
+                .transpose()
+                .context("CLIENTELE_METRICS_BIND must be an address like 127.0.0.1:9464")?,
             time_zone: parse_or(&var, "TIME_ZONE", chrono_tz::Tz::UTC)?,
         })
     }

@@ -41,6 +41,8 @@ pub mod graphql;
 pub mod http;
 /// Jobs of the host system: created, moved through their statuses, linked to clients.
 pub mod jobs;
+/// Prometheus metrics: requests, errors, pool, queue, email, reports, uploads.
+pub mod metrics;
 /// Clients' performance reports: gathered in SQL, rendered as PDFs with typst, stored.
 pub mod reports;
 /// The GraphQL schema: the domains' roots merged, limits, and request execution.
@@ -154,6 +156,18 @@ pub async fn serve(config: config::Config) -> anyhow::Result<()> {
     } else {
         Vec::new()
     };
+    if let Some(metrics_addr) = state.config.metrics_bind {
+        let listener = tokio::net::TcpListener::bind(metrics_addr)
+            .await
+            .with_context(|| format!("binding {metrics_addr} for metrics"))?;
+        let router = http::metrics::only(state.clone());
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, router).await {
+                tracing::error!(%error, "the metrics listener stopped");
+            }
+        });
+        tracing::info!(%metrics_addr, "metrics on http://{metrics_addr}/metrics");
+    }
     tracing::info!(%addr, "Clientele listening on http://{addr}");
     axum::serve(
         listener,

@@ -163,3 +163,60 @@ async fn a_persisted_query_is_asked_for_once_then_run_by_its_hash_through_every_
         "{anonymous}"
     );
 }
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn metrics_are_not_served_on_the_public_address_without_a_token(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let (status, _, _) = app
+        .request(
+            axum::http::Request::get("/metrics")
+                .body(axum::body::Body::empty())
+                .expect("a request"),
+        )
+        .await;
+    assert_eq!(status, 404, "no token configured: not served");
+}
+
+#[sqlx::test(migrator = "clientele::db::MIGRATOR")]
+async fn metrics_are_for_the_scraper_with_the_token_and_show_what_happened(pool: PgPool) {
+    let app = TestApp::configured(pool, |config| {
+        config.metrics_token = Some("scrape-secret-123".into());
+    })
+    .await;
+    let named =
+        json!({ "query": "query MetricsProbe { me { id } }", "operationName": "MetricsProbe" });
+    app.post(Role::Analyst, &named).await;
+    app.post(Role::Analyst, &json!({ "query": "query MetricsProbe { clients(limit: 1000) { items { id } } }", "operationName": "MetricsProbe" }))
+        .await;
+    let scrape = |token: Option<&str>| {
+        let mut request = axum::http::Request::get("/metrics");
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        request.body(axum::body::Body::empty()).expect("a request")
+    };
+    let (status, _, _) = app.request(scrape(None)).await;
+    assert_eq!(status, 401);
+    let (status, _, _) = app.request(scrape(Some("scrape-secret-124"))).await;
+    assert_eq!(status, 401);
+    let (status, headers, body) = app.request(scrape(Some("scrape-secret-123"))).await;
+    assert_eq!(status, 200);
+    assert!(
+        headers[axum::http::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("text/plain")
+    );
+    let text = String::from_utf8(body).expect("text");
+    for expected in [
+        r#"clientele_graphql_request_duration_seconds_bucket{operation="MetricsProbe",outcome="ok""#,
+        r#"clientele_graphql_request_duration_seconds_count{operation="MetricsProbe",outcome="error"}"#,
+        r#"clientele_graphql_errors_total{operation="MetricsProbe",code="VALIDATION"}"#,
+        r#"clientele_db_connections{state="in_use"}"#,
+        r#"clientele_db_connections{state="idle"}"#,
+        r#"clientele_background_tasks{state="parked"}"#,
+        r#"clientele_background_task_oldest_seconds{state="waiting"}"#,
+    ] {
+        assert!(text.contains(expected), "no {expected} in:\n{text}");
+    }
+}

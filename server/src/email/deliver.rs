@@ -26,6 +26,7 @@ impl Task for DeliverEmail {
         let Some(taken) = sql::take(&ctx.pool, self.id).await? else {
             if sql::status(&ctx.pool, self.id).await?.as_deref() == Some("sending") {
                 tracing::warn!(id = %self.id, "an email may or may not have been sent");
+                crate::metrics::email("unknown");
                 sql::settle(&ctx.pool, self.id, "unknown", None, Some(STOPPED_MID_SEND)).await?;
             }
             return Ok(());
@@ -40,10 +41,12 @@ impl Task for DeliverEmail {
         };
         match ctx.mailer.send(&email).await {
             Ok(message_id) => {
+                crate::metrics::email("sent");
                 sql::settle(&ctx.pool, self.id, "sent", Some(&message_id), None).await?;
                 Ok(())
             }
             Err(SendError::NotSent(error)) => {
+                crate::metrics::email("refused");
                 let status = if attempt.last { "failed" } else { "pending" };
                 sql::settle(
                     &ctx.pool,
@@ -56,6 +59,7 @@ impl Task for DeliverEmail {
                 Err(error.context("the transport refused an email"))
             }
             Err(SendError::Unknown(error)) => {
+                crate::metrics::email("unknown");
                 tracing::warn!(id = %self.id, error = ?error, "an email may or may not have been sent");
                 sql::settle(
                     &ctx.pool,

@@ -3,6 +3,7 @@
 //! built web app at `/` with a fallback to `index.html` for the app's own routes.
 
 mod files;
+pub mod metrics;
 mod security;
 
 use std::time::Duration;
@@ -40,6 +41,7 @@ pub fn app(state: AppState) -> Router {
         .route("/ready", get(ready))
         .route("/files/{token}", get(files::download))
         .route("/graphql/ws", get(subscriptions))
+        .route("/metrics", get(metrics::with_token))
         .with_state(state);
     let index = web_dir.join("index.html");
     if let Ok(page) = std::fs::read_to_string(&index) {
@@ -240,8 +242,21 @@ async fn answer(
             }
             match authenticate(&state, &headers).await {
                 Ok(viewer) => {
+                    let started = std::time::Instant::now();
+                    let operation = request.operation_name.clone();
                     let response =
                         schema::execute(&state.schema, &state.pool, viewer, request).await;
+                    let codes: Vec<String> = response
+                        .errors
+                        .iter()
+                        .filter_map(|e| e.extensions.as_ref()?.get("code"))
+                        .map(|code| code.to_string().trim_matches('"').to_owned())
+                        .collect();
+                    crate::metrics::graphql_request(
+                        operation.as_deref(),
+                        started.elapsed(),
+                        &codes,
+                    );
                     let unavailable = response.errors.iter().any(|e| {
                         e.extensions
                             .as_ref()

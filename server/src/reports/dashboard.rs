@@ -160,7 +160,7 @@ pub async fn gather(
 /// Renders a dashboard as a PDF. CPU-bound: call it off the async threads.
 pub fn render(data: &DashboardData) -> anyhow::Result<Vec<u8>> {
     let data = serde_json::to_value(data).context("serialising the dashboard's data")?;
-    super::render::render(TEMPLATE, &data)
+    super::render::render("dashboard", TEMPLATE, &data)
 }
 
 /// Renders a gathered dashboard exported at `now`: its file name and PDF bytes.

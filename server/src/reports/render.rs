@@ -90,8 +90,20 @@ impl World for ReportWorld {
     }
 }
 
-/// Renders `template` (typst markup) with `data` available as `json("/data.json")`.
-pub fn render(template: &str, data: &serde_json::Value) -> anyhow::Result<Vec<u8>> {
+/// Renders `template` (typst markup) with `data` available as `json("/data.json")`; the
+/// time it takes goes to the metrics under `kind`.
+pub fn render(
+    kind: &'static str,
+    template: &str,
+    data: &serde_json::Value,
+) -> anyhow::Result<Vec<u8>> {
+    let started = std::time::Instant::now();
+    let pdf = compile(template, data);
+    crate::metrics::report_rendered(kind, started.elapsed());
+    pdf
+}
+
+fn compile(template: &str, data: &serde_json::Value) -> anyhow::Result<Vec<u8>> {
     let world = ReportWorld {
         main: Source::new(file_id("/main.typ")?, template.to_owned()),
         data_id: file_id("/data.json")?,
@@ -122,6 +134,7 @@ mod tests {
     #[test]
     fn a_template_renders_its_data_as_a_pdf() -> anyhow::Result<()> {
         let pdf = render(
+            "test",
             "#let d = json(\"/data.json\")\n= Report for #d.name",
             &serde_json::json!({ "name": "Acme" }),
         )?;
@@ -131,7 +144,7 @@ mod tests {
 
     #[test]
     fn a_broken_template_is_an_error_not_a_panic() {
-        let error = render("#let x = ", &serde_json::json!({}));
+        let error = render("test", "#let x = ", &serde_json::json!({}));
         assert!(error.is_err());
     }
 }

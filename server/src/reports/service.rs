@@ -148,7 +148,7 @@ pub async fn gather(
 /// Renders a performance report as a PDF. CPU-bound: call it off the async threads.
 pub fn render_performance_report(data: &ReportData) -> anyhow::Result<Vec<u8>> {
     let data = serde_json::to_value(data).context("serialising the report's data")?;
-    super::render::render(TEMPLATE, &data)
+    super::render::render("performance", TEMPLATE, &data)
 }
 
 /// Renders gathered figures as the performance report of a client over a range: the

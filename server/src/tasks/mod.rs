@@ -17,7 +17,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-pub use sql::{lock_schedule, mark_fired};
+pub use sql::{QueueFigure, lock_schedule, mark_fired};
 pub use worker::{Workers, spawn_workers};
 
 use crate::{config::Config, error::ApiResult, storage::Storage};
@@ -155,6 +155,11 @@ fn backoff(attempts: i32) -> Duration {
     Duration::from_secs(4u64.pow(exponent)).min(Duration::from_secs(3600))
 }
 
+/// The queue in figures (waiting, retrying, parked; the oldest of each), for the metrics.
+pub async fn queue_figures(pool: &PgPool) -> anyhow::Result<Vec<QueueFigure>> {
+    Ok(sql::queue_figures(pool).await?)
+}
+
 /// Claims and runs the next task that is due; `false` when none is.
 pub async fn run_next(ctx: &TaskContext) -> anyhow::Result<bool> {
     // The claim's row lock is held until the outcome is written: a server that dies
@@ -170,10 +175,13 @@ pub async fn run_next(ctx: &TaskContext) -> anyhow::Result<bool> {
         number: claimed.attempts + 1,
         last: claimed.attempts + 1 >= claimed.max_attempts,
     };
+    let running = ::metrics::gauge!("clientele_background_tasks_running");
+    running.increment(1.0);
     let outcome = AssertUnwindSafe(dispatch(ctx, &claimed.job_type, claimed.payload, attempt))
         .catch_unwind()
         .await
         .unwrap_or_else(|_| Err(anyhow::anyhow!("the task panicked")));
+    running.decrement(1.0);
     match outcome {
         Ok(()) => sql::delete(&mut tx, claimed.id).await?,
         Err(error) => {
@@ -181,6 +189,7 @@ pub async fn run_next(ctx: &TaskContext) -> anyhow::Result<bool> {
                 task = %claimed.job_type, id = %claimed.id, attempt = attempt.number,
                 parked = attempt.last, error = ?error, "a task failed"
             );
+            crate::metrics::task_failed(&claimed.job_type, attempt.last);
             let wait = backoff(attempt.number);
             sql::failed(&mut tx, claimed.id, &format!("{error:#}"), wait).await?;
         }

@@ -7,6 +7,54 @@ use uuid::Uuid;
 
 use crate::graphql::scalars::Date;
 
+/// How many tasks are in one state of the queue, and the age of the oldest.
+pub struct QueueFigure {
+    /// `waiting` (first attempt due), `retrying` (failed before, not parked) or `parked`.
+    pub state: &'static str,
+    /// How many.
+    pub count: i64,
+    /// Seconds since the oldest of them was queued (0 when none).
+    pub oldest_seconds: f64,
+}
+
+/// The queue in figures, for the metrics.
+pub async fn queue_figures(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<QueueFigure>> {
+    let row = sqlx::query!(
+        r#"
+        select
+            count(*) filter (where parked_at is null and attempts = 0) as "waiting!",
+            count(*) filter (where parked_at is null and attempts > 0) as "retrying!",
+            count(*) filter (where parked_at is not null) as "parked!",
+            coalesce(extract(epoch from now() - min(created_at)
+                filter (where parked_at is null and attempts = 0))::float8, 0) as "waiting_age!",
+            coalesce(extract(epoch from now() - min(created_at)
+                filter (where parked_at is null and attempts > 0))::float8, 0) as "retrying_age!",
+            coalesce(extract(epoch from now() - min(created_at)
+                filter (where parked_at is not null))::float8, 0) as "parked_age!"
+        from background_jobs
+        "#
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(vec![
+        QueueFigure {
+            state: "waiting",
+            count: row.waiting,
+            oldest_seconds: row.waiting_age,
+        },
+        QueueFigure {
+            state: "retrying",
+            count: row.retrying,
+            oldest_seconds: row.retrying_age,
+        },
+        QueueFigure {
+            state: "parked",
+            count: row.parked,
+            oldest_seconds: row.parked_age,
+        },
+    ])
+}
+
 /// A claimed task.
 pub struct Claimed {
     pub id: Uuid,

@@ -66,30 +66,36 @@ pub async fn receive(
 ) -> ApiResult<ReceivedFile> {
     let bytes = upload.content;
     if bytes.len() as u64 > max_bytes {
+        crate::metrics::upload_refused("too_large");
         return Err(AppError::PayloadTooLarge(too_large(max_bytes)));
     }
     if bytes.is_empty() {
         return Err(AppError::invalid("file", "is empty"));
     }
     let file_type = sniff(&bytes).ok_or_else(|| {
+        crate::metrics::upload_refused("unsupported_type");
         AppError::UnsupportedMediaType(
             "this type of file is not accepted: PDF, PNG, JPEG, GIF, WebP, Word, Excel, \
              PowerPoint, plain text or CSV"
                 .to_owned(),
         )
     })?;
-    kind.allows(file_type)
-        .map_err(|why| AppError::UnsupportedMediaType(why.to_owned()))?;
+    kind.allows(file_type).map_err(|why| {
+        crate::metrics::upload_refused("unsupported_type");
+        AppError::UnsupportedMediaType(why.to_owned())
+    })?;
     let scanned = match scanner {
         None => false,
         Some(addr) => match scan::scan(addr, &bytes).await {
             Ok(scan::Verdict::Clean) => true,
             Ok(scan::Verdict::Infected(signature)) => {
                 tracing::warn!(%signature, file = %upload.filename, "an infected upload was refused");
+                crate::metrics::upload_refused("infected");
                 return Err(AppError::Infected(signature));
             }
             Err(error) => {
                 tracing::error!(error = ?error, "the virus scanner failed; the upload is refused");
+                crate::metrics::upload_refused("scanner_down");
                 return Err(AppError::Unavailable("the virus scanner"));
             }
         },
