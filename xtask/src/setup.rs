@@ -100,6 +100,15 @@ pub fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
+/// Installs Prometheus's `promtool` (Debian's `prometheus` package) when missing: the
+/// alert rules are checked and unit-tested with it.
+pub fn ensure_promtool() -> anyhow::Result<()> {
+    if !Path::new("/usr/bin/promtool").exists() {
+        apt_install(&["prometheus"])?;
+    }
+    Ok(())
+}
+
 /// Installs poppler-utils when missing: the report tests read PDFs back with `pdftotext`.
 pub fn ensure_pdf_tools() -> anyhow::Result<()> {
     if !Path::new("/usr/bin/pdftotext").exists() {

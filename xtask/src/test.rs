@@ -44,6 +44,7 @@ pub fn test() -> anyhow::Result<ExitCode> {
     // What the later steps install (clamd, moto, Chromium, Playwright) mostly downloads and
     // unpacks: done beside the compilation below instead of after it.
     let installs = std::thread::spawn(|| -> anyhow::Result<()> {
+        setup::ensure_promtool()?;
         services::ensure_clamd()?;
         services::ensure_moto()?;
         e2e::ensure_browser()
@@ -87,6 +88,7 @@ pub fn test() -> anyhow::Result<ExitCode> {
         Ok(Err(error)) => eprintln!("installing the test services failed: {error:#}"),
         Err(_) => eprintln!("installing the test services panicked"),
     }
+    tally.check("alert rules (promtool check and test)", alert_rules());
     let database_url = format!("{server_url}/postgres");
     let clamd = services::start_clamd();
     if let Err(error) = &clamd {
@@ -204,6 +206,22 @@ fn parse_result_line(line: &str) -> Option<(u64, u64)> {
             .and_then(|n| n.parse().ok())
     };
     Some((number_before("passed")?, number_before("failed")?))
+}
+
+/// Checks `ops/alerts.yml` and runs its unit tests on synthetic series.
+fn alert_rules() -> anyhow::Result<()> {
+    setup::ensure_promtool()?;
+    let ops = setup::root().join("ops");
+    setup::run(
+        std::process::Command::new("promtool")
+            .args(["check", "rules", "alerts.yml"])
+            .current_dir(&ops),
+    )?;
+    setup::run(
+        std::process::Command::new("promtool")
+            .args(["test", "rules", "alerts.test.yml"])
+            .current_dir(&ops),
+    )
 }
 
 #[cfg(test)]

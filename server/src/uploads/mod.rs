@@ -297,7 +297,10 @@ pub async fn store_then_record<T>(
         &'c mut sqlx::PgConnection,
     ) -> futures::future::BoxFuture<'c, ApiResult<T>>,
 ) -> ApiResult<T> {
-    storage.put(key, object).await?;
+    if let Err(error) = storage.put(key, object).await {
+        crate::metrics::upload_refused("storage_failed");
+        return Err(error.into());
+    }
     let recorded = async {
         let mut tx = pool.begin().await?;
         let value = record(&mut tx).await?;
