@@ -76,20 +76,28 @@ pub async fn create(
         .ok_or(AppError::NotFound("service token"))?;
     let after =
         json!({ "name": name, "role": role.as_str(), "prefix": prefix, "expiresAt": expires_at });
-    audit::record(
-        db,
-        AuditEntry::<serde_json::Value, _> {
-            actor_id: Some(admin.user_id),
-            action: "service_token.created",
-            entity: "service_token",
-            entity_id: id,
-            before: None,
-            after: Some(&after),
-        },
-    )
-    .await?;
+    audit_token(db, admin, "service_token.created", id, &after).await?;
     tracing::info!(token_id = %id, %prefix, role = role.as_str(), "service token created");
     Ok(CreatedToken { token, secret })
+}
+
+/// Appends a change of a token to the audit log (what it is now; never its secret).
+async fn audit_token(
+    db: &mut PgConnection,
+    admin: Viewer,
+    action: &str,
+    id: Uuid,
+    after: &serde_json::Value,
+) -> ApiResult<()> {
+    let entry = AuditEntry::<serde_json::Value, _> {
+        actor_id: Some(admin.user_id),
+        action,
+        entity: "service_token",
+        entity_id: id,
+        before: None,
+        after: Some(after),
+    };
+    Ok(audit::record(db, entry).await?)
 }
 
 /// Service tokens, newest first; revoked ones when asked.
@@ -106,18 +114,7 @@ pub async fn revoke(db: &mut PgConnection, admin: Viewer, id: Uuid) -> ApiResult
         .ok_or(AppError::NotFound("service token"))?;
     if sql::revoke(db, id, admin.user_id).await? {
         let after = json!({ "name": before.name, "prefix": before.secret_prefix, "revoked": true });
-        audit::record(
-            db,
-            AuditEntry::<serde_json::Value, _> {
-                actor_id: Some(admin.user_id),
-                action: "service_token.revoked",
-                entity: "service_token",
-                entity_id: id,
-                before: None,
-                after: Some(&after),
-            },
-        )
-        .await?;
+        audit_token(db, admin, "service_token.revoked", id, &after).await?;
         tracing::info!(token_id = %id, "service token revoked");
     }
     sql::tokens(db, Some(id), true)
