@@ -114,6 +114,7 @@ impl AppState {
         storage: storage::Storage,
     ) -> anyhow::Result<Self> {
         let secret = config.jwt_secret().context("loading the JWT secret")?;
+        crate::metrics::handle();
         let jwt = Arc::new(auth::JwtKeys::new(&secret, config.token_ttl));
         let config = Arc::new(config);
         let events = events::Events::listen(pool.clone());

@@ -24,8 +24,9 @@ const BUCKETS: [f64; 13] = [
 /// invent names cannot grow the metrics without bound.
 const MAX_OPERATIONS: usize = 200;
 
-/// The process's recorder, installed on first use; `None` when another recorder was
-/// installed first.
+/// The process's recorder, installed by the first call (`AppState` makes it, so the
+/// recorder is in place before any request or task records); `None` when another
+/// recorder was installed first.
 pub fn handle() -> Option<&'static PrometheusHandle> {
     static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
     HANDLE
@@ -71,7 +72,6 @@ fn operation_label(name: Option<&str>) -> String {
 /// Records one GraphQL request: its duration by operation and outcome, and each error's
 /// code.
 pub fn graphql_request(operation: Option<&str>, took: Duration, codes: &[String]) {
-    let _ = handle();
     let operation = operation_label(operation);
     let outcome = if codes.is_empty() { "ok" } else { "error" };
     metrics::histogram!(
@@ -92,26 +92,22 @@ pub fn graphql_request(operation: Option<&str>, took: Duration, codes: &[String]
 
 /// Counts an email's delivery outcome (`sent`, `refused`, `unknown`).
 pub fn email(outcome: &'static str) {
-    let _ = handle();
     metrics::counter!("clientele_emails_total", "outcome" => outcome).increment(1);
 }
 
 /// Records how long typst took to render a PDF of `kind`.
 pub fn report_rendered(kind: &'static str, took: Duration) {
-    let _ = handle();
     metrics::histogram!("clientele_report_render_seconds", "kind" => kind)
         .record(took.as_secs_f64());
 }
 
 /// Counts a refused upload (`too_large`, `unsupported_type`, `infected`, `scanner_down`).
 pub fn upload_refused(reason: &'static str) {
-    let _ = handle();
     metrics::counter!("clientele_upload_refusals_total", "reason" => reason).increment(1);
 }
 
 /// Counts a background task's failed attempt, and whether it was parked.
 pub fn task_failed(task: &str, parked: bool) {
-    let _ = handle();
     metrics::counter!(
         "clientele_background_task_failures_total",
         "task" => task.to_owned(),

@@ -157,13 +157,13 @@ async fn a_client_created_without_contacts_is_welcomed_with_its_first_primary_co
         .expect("added");
     assert!(outbox(&app.pool).await.is_empty(), "no address, no email");
 
-    let app2_contact = add_contact::ContactInput {
+    let eve = add_contact::ContactInput {
         full_name: "Eve".into(),
         email: Some(unique("eve")),
         is_primary: true,
         ..add_contact::ContactInput::default()
     };
-    app.add_contact(Role::Manager, id, app2_contact)
+    app.add_contact(Role::Manager, id, eve)
         .await
         .expect("added");
     let rows = outbox(&app.pool).await;

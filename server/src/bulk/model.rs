@@ -118,7 +118,10 @@ impl BulkChange {
             for (name, _) in given.iter().filter(|(n, g)| *g && !used.contains(n)) {
                 errors.add(
                     name,
-                    format!("is not used by {}", operation_name(operation)),
+                    format!(
+                        "is not used by {}",
+                        async_graphql::InputType::to_value(&operation)
+                    ),
                 );
             }
         });
@@ -186,11 +189,11 @@ impl BulkChange {
         let status = client.status;
         match self {
             Self::Status(target) if status == *target => {
-                Plan::Skip(format!("already {}", status_words(status)))
+                Plan::Skip(format!("already {}", status.label().to_lowercase()))
             }
             Self::Status(_) if !status.is_editable() => Plan::Refuse(AppError::conflict(format!(
                 "the client is {}: reactivate it first",
-                status_words(status)
+                status.label().to_lowercase()
             ))),
             Self::AccountManager(manager) if client.account_manager_id == *manager => {
                 Plan::Skip("already has this account manager".to_owned())
@@ -199,32 +202,13 @@ impl BulkChange {
                 Plan::Skip("already in this industry".to_owned())
             }
             Self::Deactivate(deactivation) if status == deactivation.status() => {
-                Plan::Skip(format!("already {}", status_words(status)))
+                Plan::Skip(format!("already {}", status.label().to_lowercase()))
             }
             Self::Reactivate if status == ClientStatus::Active => {
                 Plan::Skip("already active".to_owned())
             }
             _ => Plan::Apply,
         }
-    }
-}
-
-fn operation_name(operation: BulkOperation) -> &'static str {
-    match operation {
-        BulkOperation::ChangeStatus => "CHANGE_STATUS",
-        BulkOperation::ReassignAccountManager => "REASSIGN_ACCOUNT_MANAGER",
-        BulkOperation::SetIndustry => "SET_INDUSTRY",
-        BulkOperation::Deactivate => "DEACTIVATE",
-        BulkOperation::Reactivate => "REACTIVATE",
-    }
-}
-
-fn status_words(status: ClientStatus) -> &'static str {
-    match status {
-        ClientStatus::Active => "active",
-        ClientStatus::Inactive => "inactive",
-        ClientStatus::OnHold => "on hold",
-        ClientStatus::Archived => "archived",
     }
 }
 

@@ -5,6 +5,7 @@
 
 use std::{collections::HashMap, time::Duration};
 
+use anyhow::Context as _;
 use async_graphql::{ID, MaybeUndefined};
 use chrono::Utc;
 use serde::Serialize;
@@ -166,19 +167,23 @@ pub async fn record(
     parameters: &serde_json::Value,
     result: &BulkOperationResult,
 ) -> ApiResult<()> {
-    let applied = request.keeps(result);
-    let changed = || {
-        result
-            .results
-            .iter()
-            .filter(|r| applied && r.outcome == BulkOutcome::Ok)
-    };
-    let snapshots = |pick: fn(&BulkClientResult) -> Option<&Client>| {
-        changed()
-            .filter_map(|r| Some((r.client_id.0.clone(), serde_json::to_value(pick(r)?).ok()?)))
-            .collect::<serde_json::Map<_, _>>()
-    };
-    let before = json!({ "clients": snapshots(|r| r.before.as_ref()) });
+    // The clients changed, before and after: none when nothing of the run was kept.
+    let mut clients_before = serde_json::Map::new();
+    let mut clients_after = serde_json::Map::new();
+    let kept = request.keeps(result);
+    for changed in result
+        .results
+        .iter()
+        .filter(|r| kept && r.outcome == BulkOutcome::Ok)
+    {
+        let id = &changed.client_id.0;
+        let snapshot = |client: &Option<Client>| {
+            serde_json::to_value(client).context("writing a client for the audit log")
+        };
+        clients_before.insert(id.clone(), snapshot(&changed.before)?);
+        clients_after.insert(id.clone(), snapshot(&changed.after)?);
+    }
+    let before = json!({ "clients": clients_before });
     let after = json!({
         "operation": request.operation,
         "parameters": parameters,
@@ -186,7 +191,7 @@ pub async fn record(
         "status": result.status,
         "totals": result.totals,
         "results": result.results.iter().map(ResultLine::from).collect::<Vec<_>>(),
-        "clients": snapshots(|r| r.after.as_ref()),
+        "clients": clients_after,
     });
     let entry = AuditEntry {
         actor_id: Some(viewer.user_id),

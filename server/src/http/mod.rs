@@ -249,8 +249,10 @@ async fn answer(
                     let codes: Vec<String> = response
                         .errors
                         .iter()
-                        .filter_map(|e| e.extensions.as_ref()?.get("code"))
-                        .map(|code| code.to_string().trim_matches('"').to_owned())
+                        .filter_map(|e| match e.extensions.as_ref()?.get("code")? {
+                            async_graphql::Value::String(code) => Some(code.clone()),
+                            _ => None,
+                        })
                         .collect();
                     crate::metrics::graphql_request(
                         operation.as_deref(),
