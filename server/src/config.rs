@@ -112,9 +112,15 @@ pub struct Config {
     /// A separate address serving only `/metrics`, without a token
     /// (`CLIENTELE_METRICS_BIND`, e.g. `127.0.0.1:9464`); unset, none.
     pub metrics_bind: Option<SocketAddr>,
+    /// Where traces go over OTLP/HTTP (`CLIENTELE_OTLP_ENDPOINT`, the collector's base URL
+    /// such as `http://127.0.0.1:4318`; spans are posted to its `/v1/traces`): a span per
+    /// request, per resolver of an object field and per SQL statement. Unset, no span is
+    /// made for export and nothing is sent.
+    pub otlp_endpoint: Option<String>,
     /// Complexity points each signed-in caller may spend per minute, per replica
     /// (`CLIENTELE_COST_PER_MINUTE`, default 250,000: fifty queries at the complexity
-    /// limit, or about 250 lists of 100 clients with their contacts, a minute).
+    /// limit, or about 250 lists of 100 clients with their contacts, a minute). 0 turns
+    /// the budget and `extensions.cost` off (the complexity limit still applies).
     pub cost_per_minute: u32,
     /// Real bulk operations one admin may run per minute (`CLIENTELE_BULK_RUNS_PER_MINUTE`,
     /// default 10); dry runs are not counted.
@@ -122,6 +128,12 @@ pub struct Config {
 }
 
 impl Config {
+    /// Whether `/metrics` is served (behind a token or on its own address): only then are
+    /// metrics recorded at all.
+    pub fn serves_metrics(&self) -> bool {
+        self.metrics_token.is_some() || self.metrics_bind.is_some()
+    }
+
     /// Reads the process environment.
     pub fn from_env() -> anyhow::Result<Self> {
         Self::from_lookup(|key| std::env::var(key).ok())
@@ -192,6 +204,7 @@ impl Config {
             bulk_runs_per_minute: parse_or(&var, "BULK_RUNS_PER_MINUTE", 10)?,
             cost_per_minute: parse_or(&var, "COST_PER_MINUTE", 250_000)?,
             metrics_token: var("METRICS_TOKEN"),
+            otlp_endpoint: var("OTLP_ENDPOINT").filter(|url| !url.trim().is_empty()),
             metrics_bind: var("METRICS_BIND")
                 .map(|addr| addr.parse())
                 .transpose()

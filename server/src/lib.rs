@@ -114,7 +114,10 @@ impl AppState {
         storage: storage::Storage,
     ) -> anyhow::Result<Self> {
         let secret = config.jwt_secret().context("loading the JWT secret")?;
-        crate::metrics::handle();
+        // Metrics are recorded only where someone can read them.
+        if config.serves_metrics() {
+            crate::metrics::handle();
+        }
         let jwt = Arc::new(auth::JwtKeys::new(&secret, config.token_ttl));
         let config = Arc::new(config);
         let events = events::Events::listen(pool.clone());

@@ -88,11 +88,24 @@ pub fn build(
     events: Events,
     config: &Arc<Config>,
 ) -> AppSchema {
-    Schema::build(
+    let builder = Schema::build(
         Query::default(),
         Mutation::default(),
         Subscription::default(),
-    )
+    );
+    // Resolver spans (object fields; scalars are left out) only when traces leave the server.
+    let builder = if traces_resolvers(config) {
+        builder.extension(async_graphql::extensions::Tracing)
+    } else {
+        builder
+    };
+    // The cost report and budget, unless turned off (`CLIENTELE_COST_PER_MINUTE=0`).
+    let builder = if config.cost_per_minute > 0 {
+        builder.extension(Cost)
+    } else {
+        builder
+    };
+    builder
     .data(ApiContext {
         pool,
         jwt,
@@ -101,12 +114,16 @@ pub fn build(
         config: config.clone(),
         cost: Arc::new(CostBudget::new(config.cost_per_minute)),
     })
-    .extension(Cost)
     .limit_depth(config.max_query_depth)
     .limit_complexity(config.max_query_complexity)
     .limit_recursive_depth(crate::graphql::limits::MAX_NESTING)
     .limit_directives(MAX_DIRECTIVES)
     .finish()
+}
+
+/// Whether resolvers open spans: only when traces are exported (`CLIENTELE_OTLP_ENDPOINT`).
+pub fn traces_resolvers(config: &Config) -> bool {
+    config.otlp_endpoint.is_some()
 }
 
 /// The schema as SDL, as published in `schema.graphql`.

@@ -1,12 +1,29 @@
-//! Logging: every line of a request carries its request id. Also the SQL statement counter
-//! that tests and benchmarks use to prove a request's statement count.
+//! Logging: every line of a request carries its request id. Traces over OTLP when
+//! `CLIENTELE_OTLP_ENDPOINT` is set: a span per request, per resolver of an object field and
+//! per SQL statement. Also the SQL statement counter that tests and benchmarks use to prove
+//! a request's statement count.
 
 use std::sync::{
     Arc,
     atomic::{AtomicUsize, Ordering},
 };
 
-use tracing_subscriber::{EnvFilter, Layer, layer::SubscriberExt, util::SubscriberInitExt};
+use std::time::{Duration, SystemTime};
+
+use anyhow::Context as _;
+use opentelemetry::{
+    KeyValue,
+    trace::{Span as _, SpanKind, Tracer as _, TracerProvider as _},
+};
+use opentelemetry_otlp::{WithExportConfig, WithHttpConfig as _};
+use opentelemetry_sdk::{
+    Resource,
+    trace::{SdkTracerProvider, Tracer},
+};
+use tracing_subscriber::{
+    EnvFilter, Layer, filter::Targets, layer::SubscriberExt, registry::LookupSpan,
+    util::SubscriberInitExt,
+};
 
 use crate::config::{Config, LogFormat};
 
@@ -23,25 +40,150 @@ pub fn current_request_id() -> String {
         .unwrap_or_else(|_| uuid::Uuid::new_v4().to_string())
 }
 
-/// Installs the global subscriber: `RUST_LOG` filters (default `info`), text or JSON lines.
-pub fn init(config: &Config) {
+/// Installs the global subscriber: log lines filtered by `RUST_LOG` (default `info`), text
+/// or JSON; and, with an OTLP endpoint, the trace exporter. Keep what it returns until the
+/// server stops, then [`Traces::shutdown`] it so the last spans go out.
+pub fn init(config: &Config) -> Option<Traces> {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx::query=warn,sqlx::postgres::notice=warn"));
-    let registry = tracing_subscriber::registry().with(filter);
-    let result = match config.log_format {
+    let logs = match config.log_format {
         // Colour only on a terminal: a log file or pipe gets plain text.
-        LogFormat::Text => registry
-            .with(
-                tracing_subscriber::fmt::layer()
-                    .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout())),
-            )
-            .try_init(),
-        LogFormat::Json => registry
-            .with(tracing_subscriber::fmt::layer().json())
-            .try_init(),
+        LogFormat::Text => tracing_subscriber::fmt::layer()
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+            .with_filter(filter)
+            .boxed(),
+        LogFormat::Json => tracing_subscriber::fmt::layer()
+            .json()
+            .with_filter(filter)
+            .boxed(),
     };
+    let traces = config
+        .otlp_endpoint
+        .as_deref()
+        .and_then(|endpoint| match Traces::start(endpoint) {
+            Ok(traces) => Some(traces),
+            Err(error) => {
+                eprintln!("traces are off: {error:#}");
+                None
+            }
+        });
+    let result = tracing_subscriber::registry()
+        .with(logs)
+        .with(traces.as_ref().map(Traces::layer))
+        .try_init();
     if let Err(error) = result {
         eprintln!("logging was already initialised: {error}");
+    }
+    if let Some(endpoint) = &config.otlp_endpoint {
+        tracing::info!(%endpoint, "sending traces over OTLP");
+    }
+    traces
+}
+
+/// The OTLP trace pipeline: spans batched on a thread of their own and posted as protobuf
+/// to `<endpoint>/v1/traces`.
+pub struct Traces {
+    provider: SdkTracerProvider,
+}
+
+impl Traces {
+    /// Starts the exporter for a collector's base URL (`http://127.0.0.1:4318`).
+    pub fn start(endpoint: &str) -> anyhow::Result<Self> {
+        let url = format!("{}/v1/traces", endpoint.trim_end_matches('/'));
+        let exporter = opentelemetry_otlp::SpanExporter::builder()
+            .with_http()
+            .with_endpoint(url)
+            .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
+            .with_timeout(Duration::from_secs(10))
+            .with_headers(Default::default())
+            .build()
+            .context("building the OTLP exporter")?;
+        let provider = SdkTracerProvider::builder()
+            .with_batch_exporter(exporter)
+            .with_resource(Resource::builder().with_service_name("clientele").build())
+            .build();
+        Ok(Self { provider })
+    }
+
+    /// The layers that turn spans into OpenTelemetry spans: requests (`tower_http` and ours),
+    /// async-graphql's request and resolver spans, and, as spans of their own, sqlx's
+    /// statement events, whatever `RUST_LOG` says about log lines.
+    pub fn layer<S>(&self) -> impl Layer<S> + Send + Sync + use<S>
+    where
+        S: tracing::Subscriber + for<'span> LookupSpan<'span> + Send + Sync,
+    {
+        let tracer = self.provider.tracer("clientele");
+        let spans = Targets::new()
+            .with_target("clientele", tracing::Level::INFO)
+            .with_target("async_graphql", tracing::Level::INFO)
+            .with_target("tower_http", tracing::Level::INFO);
+        let statements = Targets::new().with_target("sqlx::query", tracing::Level::DEBUG);
+        tracing_opentelemetry::layer()
+            .with_tracer(tracer.clone())
+            .with_location(false)
+            .with_threads(false)
+            .with_filter(spans)
+            .and_then(SqlSpans { tracer }.with_filter(statements))
+    }
+
+    /// Sends what is batched now (tests; shutdown does it too).
+    pub fn flush(&self) -> anyhow::Result<()> {
+        self.provider.force_flush().context("flushing traces")
+    }
+
+    /// Sends the last spans and stops the exporter.
+    pub fn shutdown(self) {
+        if let Err(error) = self.provider.shutdown() {
+            eprintln!("traces: {error}");
+        }
+    }
+}
+
+/// Makes each SQL statement sqlx reports (its `sqlx::query` event, written when the
+/// statement finished, with its duration) a client span under the span that ran it.
+struct SqlSpans {
+    tracer: Tracer,
+}
+
+impl<S: tracing::Subscriber> Layer<S> for SqlSpans {
+    fn on_event(
+        &self,
+        event: &tracing::Event<'_>,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        if event.metadata().target() != "sqlx::query" {
+            return;
+        }
+        let mut visitor = StatementVisitor::default();
+        event.record(&mut visitor);
+        let end = SystemTime::now();
+        let took = Duration::try_from_secs_f64(visitor.elapsed_secs.unwrap_or_default())
+            .unwrap_or_default();
+        let summary = visitor.summary.unwrap_or_default();
+        let text = visitor
+            .statement
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| summary.clone());
+        let mut attributes = vec![
+            KeyValue::new("db.system.name", "postgresql"),
+            KeyValue::new("db.query.text", text),
+        ];
+        if let Some(rows) = visitor.rows_returned {
+            attributes.push(KeyValue::new(
+                "db.response.returned_rows",
+                i64::try_from(rows).unwrap_or(i64::MAX),
+            ));
+        }
+        // tracing-opentelemetry makes the entered span's context the current one.
+        let parent = opentelemetry::Context::current();
+        let mut span = self
+            .tracer
+            .span_builder(summary.trim_end_matches(" …").to_owned())
+            .with_kind(SpanKind::Client)
+            .with_start_time(end.checked_sub(took).unwrap_or(end))
+            .with_attributes(attributes)
+            .start_with_context(&self.tracer, &parent);
+        span.end_with_timestamp(end);
     }
 }
 
@@ -102,11 +244,14 @@ impl SqlStatementCounter {
     }
 }
 
-/// Picks the `summary` and `db.statement` fields out of a sqlx query event.
+/// Picks the `summary`, `db.statement`, `elapsed_secs` and `rows_returned` fields out of
+/// a sqlx query event.
 #[derive(Default)]
 struct StatementVisitor {
     summary: Option<String>,
     statement: Option<String>,
+    elapsed_secs: Option<f64>,
+    rows_returned: Option<u64>,
 }
 
 impl StatementVisitor {
@@ -126,6 +271,18 @@ impl tracing::field::Visit for StatementVisitor {
 
     fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
         self.keep(field, format!("{value:?}"));
+    }
+
+    fn record_f64(&mut self, field: &tracing::field::Field, value: f64) {
+        if field.name() == "elapsed_secs" {
+            self.elapsed_secs = Some(value);
+        }
+    }
+
+    fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
+        if field.name() == "rows_returned" {
+            self.rows_returned = Some(value);
+        }
     }
 }
 

@@ -24,3 +24,4 @@ mod reports;
 mod s3;
 mod service_tokens;
 mod subscriptions;
+mod traces;

@@ -322,8 +322,9 @@ async fn an_unknown_id_is_not_found_and_a_malformed_one_is_invalid(pool: PgPool)
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
-async fn graphiql_is_served_for_analysts(pool: PgPool) {
-    let app = TestApp::new(pool).await;
+async fn graphiql_is_served_from_our_own_origin_only(pool: PgPool) {
+    // Not built (the tests' default web directory): a 404 saying how, never a CDN page.
+    let app = TestApp::new(pool.clone()).await;
     let (status, _, body) = app
         .request(
             Request::get("/graphiql")
@@ -331,8 +332,58 @@ async fn graphiql_is_served_for_analysts(pool: PgPool) {
                 .expect("request"),
         )
         .await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(String::from_utf8_lossy(&body).contains("/graphql"));
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let body = String::from_utf8_lossy(&body).into_owned();
+    assert!(body.contains("cargo xtask"), "{body}");
+    drop(app);
+
+    // Built: the bundled page, under a policy that names no other origin.
+    let dir = std::env::temp_dir().join(format!("clientele-graphiql-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(dir.join("graphiql")).expect("web dir");
+    std::fs::write(dir.join("index.html"), "<!DOCTYPE html><title>Clientele</title>")
+        .expect("index");
+    let page = "<!DOCTYPE html><script type=\"module\" src=\"/graphiql/graphiql-0123456789abcdef.js\"></script>";
+    std::fs::write(dir.join("graphiql/index.html"), page).expect("graphiql page");
+    std::fs::write(dir.join("graphiql/graphiql-0123456789abcdef.js"), "export {}")
+        .expect("graphiql script");
+    let mut config = clientele::config::Config::from_lookup(|_| None).expect("config");
+    config.jwt_secret = Some("web-test-secret-web-test-secret-web-test".to_owned());
+    config.web_dir = dir.clone();
+    let app = clientele::app(clientele::AppState::new(config, pool).expect("state"));
+    for path in ["/graphiql", "/graphiql/"] {
+        use tower::ServiceExt;
+        let request = Request::get(path).body(Body::empty()).expect("request");
+        let response = app.clone().oneshot(request).await.expect("response");
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let policy = response.headers()["content-security-policy"]
+            .to_str()
+            .expect("policy")
+            .to_owned();
+        let directives: Vec<&str> = policy.split(';').map(str::trim).collect();
+        assert!(directives.contains(&"script-src 'self'"), "{policy}");
+        assert!(directives.contains(&"connect-src 'self'"), "{policy}");
+        assert!(directives.contains(&"default-src 'self'"), "{policy}");
+        assert!(!policy.contains("http"), "no other origin: {policy}");
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        assert_eq!(body, page.as_bytes());
+    }
+    use tower::ServiceExt;
+    let script = app
+        .oneshot(
+            Request::get("/graphiql/graphiql-0123456789abcdef.js")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(script.status(), StatusCode::OK);
+    assert_eq!(
+        script.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    std::fs::remove_dir_all(&dir).expect("cleanup");
 }
 
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]

@@ -8,8 +8,10 @@
 //! - `schema`: regenerate `schema.graphql` from the code; `schema --release` also records it
 //!   as the released contract (`schema.released.graphql`) that later changes must not break.
 //! - `prepare`: regenerate the `.sqlx/` offline query data against a migrated database.
+//! - `dist`: the release bundle for a production deployment (`dist/clientele-*.tar.gz`).
 
 mod bench;
+mod dist;
 mod e2e;
 mod run;
 mod schema;
@@ -27,9 +29,10 @@ fn main() -> ExitCode {
         Some("bench") => bench::bench(),
         Some("schema") => schema::schema(args.iter().any(|a| a == "--release")),
         Some("prepare") => schema::prepare(),
+        Some("dist") => dist::dist(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [--release] | test | bench | schema [--release] | prepare>"
+                "usage: cargo xtask <run [--release] | test | bench | dist | schema [--release] | prepare>"
             );
             return ExitCode::from(2);
         }

@@ -182,12 +182,36 @@ pub fn ensure_tools() -> anyhow::Result<()> {
     let wasm_opt = root().join("web/node_modules/.bin/wasm-opt");
     let wasm_opt_version =
         output_of(&wasm_opt.to_string_lossy(), &["--version"]).unwrap_or_default();
-    if !wasm_opt_version.contains(&format!("version_{WASM_OPT_VERSION}")) {
-        eprintln!("installing binaryen {WASM_OPT_VERSION} from npm");
-        run(Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-            .current_dir(root().join("web")))?;
+    if !wasm_opt_version.contains(&format!("version_{WASM_OPT_VERSION}"))
+        || !npm_installed(&root().join("web"))
+    {
+        eprintln!("installing the web tools from npm (binaryen {WASM_OPT_VERSION}, esbuild, GraphiQL)");
+        npm_ci(&root().join("web"))?;
     }
+    Ok(())
+}
+
+/// The copy of `package-lock.json` that `npm_ci` leaves in `node_modules` once it succeeded.
+const NPM_STAMP: &str = "node_modules/.clientele-package-lock.json";
+
+/// Whether `node_modules` of `dir` holds exactly what its `package-lock.json` asks for.
+fn npm_installed(dir: &Path) -> bool {
+    match (
+        std::fs::read(dir.join("package-lock.json")),
+        std::fs::read(dir.join(NPM_STAMP)),
+    ) {
+        (Ok(wanted), Ok(installed)) => wanted == installed,
+        _ => false,
+    }
+}
+
+/// `npm ci` in `dir`, then a stamp so that the next run knows it is done.
+fn npm_ci(dir: &Path) -> anyhow::Result<()> {
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(dir))?;
+    std::fs::copy(dir.join("package-lock.json"), dir.join(NPM_STAMP))
+        .context("stamping node_modules")?;
     Ok(())
 }
 
@@ -307,7 +331,55 @@ pub fn build_web() -> anyhow::Result<()> {
         .current_dir(root())
         .env("PATH", tool_path())
         .env("NO_COLOR", "true"))?;
+    build_graphiql(&root().join("web"), &root().join("web/dist/graphiql"))?;
     precompress(&root().join("web/dist"))
+}
+
+/// Bundles GraphiQL for analysts (`web/graphiql`: the npm `graphiql` package, React and our
+/// sign-in bar) with esbuild into `out`: `index.html` naming one script and one stylesheet
+/// by content hash, so that `/graphiql` never fetches anything from another origin.
+pub fn build_graphiql(web: &Path, out: &Path) -> anyhow::Result<()> {
+    let staging = out.with_extension("staging");
+    let _ = std::fs::remove_dir_all(&staging);
+    run(Command::new(web.join("node_modules/.bin/esbuild"))
+        .arg(web.join("graphiql/main.jsx"))
+        .args([
+            "--bundle",
+            "--minify",
+            "--format=esm",
+            "--target=es2020",
+            "--jsx=automatic",
+            "--legal-comments=none",
+            "--log-level=warning",
+            "--define:process.env.NODE_ENV=\"production\"",
+            "--entry-names=graphiql",
+        ])
+        .arg(format!("--outdir={}", staging.display()))
+        .current_dir(web))?;
+    let _ = std::fs::remove_dir_all(out);
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let mut page = std::fs::read_to_string(web.join("graphiql/index.html"))
+        .context("reading web/graphiql/index.html")?;
+    for extension in ["js", "css"] {
+        let built = staging.join(format!("graphiql.{extension}"));
+        let bytes = std::fs::read(&built).with_context(|| format!("reading {}", built.display()))?;
+        let name = format!("graphiql-{}.{extension}", content_hash(&bytes));
+        std::fs::write(out.join(&name), &bytes)?;
+        page = page.replace(&format!("{{{{{extension}}}}}"), &name);
+    }
+    std::fs::write(out.join("index.html"), page)?;
+    std::fs::remove_dir_all(&staging)?;
+    Ok(())
+}
+
+/// 16 hex digits of the SHA-256 of `bytes`, as Trunk names its files (the server caches
+/// such names for a year).
+fn content_hash(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Writes a brotli (`.br`, quality 11) and a gzip (`.gz`, level 9) copy beside every text
@@ -317,6 +389,10 @@ pub fn precompress(dist: &Path) -> anyhow::Result<()> {
     use std::io::Write;
     for entry in std::fs::read_dir(dist).with_context(|| format!("reading {}", dist.display()))? {
         let path = entry?.path();
+        if path.is_dir() {
+            precompress(&path)?;
+            continue;
+        }
         let compressible = path
             .extension()
             .and_then(|e| e.to_str())

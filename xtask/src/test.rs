@@ -114,8 +114,19 @@ pub fn test() -> anyhow::Result<ExitCode> {
     let web_ok = web_built.is_ok();
     tally.check("web app build (trunk, release)", web_built);
     if web_ok {
-        let browser_tests =
-            setup::build_server().and_then(|server| e2e::run(&server_url, &server, &clamd_addr));
+        let server = setup::build_server();
+        // The bundle of `cargo xtask dist`, deployed and run as two replicas (with this
+        // debug build of the server: a release build would double the run).
+        tally.check(
+            "release bundle: unpacked, first admin, two replicas on one database",
+            server.as_ref().map_err(|e| anyhow::anyhow!("{e:#}")).and_then(|server| {
+                let out = setup::target_dir().join("dist-check");
+                std::fs::create_dir_all(&out)?;
+                let bundle = crate::dist::bundle(server, &out)?;
+                crate::dist::check(&server_url, &bundle)
+            }),
+        );
+        let browser_tests = server.and_then(|server| e2e::run(&server_url, &server, &clamd_addr));
         match browser_tests {
             Ok((passed, failed)) => {
                 tally.passed += passed;

@@ -9,6 +9,7 @@
 mod bulk;
 mod dashboard;
 mod load;
+mod overhead;
 mod reports;
 mod scale;
 mod versus;
@@ -93,6 +94,7 @@ async fn main() -> anyhow::Result<()> {
         });
         s3
     });
+    let plain_config = config.clone();
     let state = AppState::new(config, pool.clone())?;
     let token = |email: &'static str, role: Role| {
         let pool = pool.clone();
@@ -132,6 +134,7 @@ async fn main() -> anyhow::Result<()> {
         )
         .await?,
     );
+    let overheads = overhead::run(&plain_config, &pool, &analyst, list).await?;
     let terms = [
         "north",
         "contoso 12",
@@ -245,6 +248,16 @@ async fn main() -> anyhow::Result<()> {
             s.percentile(0.5).as_secs_f64() * 1000.0,
             s.percentile(0.95).as_secs_f64() * 1000.0,
             s.statements as f64 / s.durations.len() as f64,
+        );
+    }
+    println!();
+    println!("the list of 100 clients (same query, alternating rounds of 100) with and without:");
+    for o in &overheads {
+        println!(
+            "  {:<28} p50 {:>6.2} ms   p95 {:>6.2} ms",
+            o.name,
+            o.p50.as_secs_f64() * 1000.0,
+            o.p95.as_secs_f64() * 1000.0
         );
     }
     println!();

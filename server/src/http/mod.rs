@@ -8,7 +8,6 @@ mod security;
 
 use std::time::Duration;
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::{
     Json, Router,
@@ -36,13 +35,13 @@ pub fn app(state: AppState) -> Router {
     let config = state.config.clone();
     let mut router = Router::new()
         .route("/graphql", get(graphql_handler).post(graphql_handler))
-        .route("/graphiql", get(graphiql))
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/files/{token}", get(files::download))
         .route("/graphql/ws", get(subscriptions))
         .route("/metrics", get(metrics::with_token))
         .with_state(state);
+    router = router.merge(graphiql(&web_dir));
     let index = web_dir.join("index.html");
     if let Ok(page) = std::fs::read_to_string(&index) {
         let policy = HeaderValue::from_str(&security::app_policy(&page, &config))
@@ -246,19 +245,21 @@ async fn answer(
                     let operation = request.operation_name.clone();
                     let response =
                         schema::execute(&state.schema, &state.pool, viewer, request).await;
-                    let codes: Vec<String> = response
-                        .errors
-                        .iter()
-                        .filter_map(|e| match e.extensions.as_ref()?.get("code")? {
-                            async_graphql::Value::String(code) => Some(code.clone()),
-                            _ => None,
-                        })
-                        .collect();
-                    crate::metrics::graphql_request(
-                        operation.as_deref(),
-                        started.elapsed(),
-                        &codes,
-                    );
+                    if state.config.serves_metrics() {
+                        let codes: Vec<String> = response
+                            .errors
+                            .iter()
+                            .filter_map(|e| match e.extensions.as_ref()?.get("code")? {
+                                async_graphql::Value::String(code) => Some(code.clone()),
+                                _ => None,
+                            })
+                            .collect();
+                        crate::metrics::graphql_request(
+                            operation.as_deref(),
+                            started.elapsed(),
+                            &codes,
+                        );
+                    }
                     let unavailable = response.errors.iter().any(|e| {
                         e.extensions
                             .as_ref()
@@ -459,13 +460,45 @@ fn is_mutation(request: &async_graphql::Request) -> bool {
     }
 }
 
-async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("Clientele GraphiQL")
-            .finish(),
-    )
+/// `/graphiql`: the page `cargo xtask` bundles into `<web dir>/graphiql` (GraphiQL from npm,
+/// our sign-in bar), read once at start-up; its script and stylesheet are served beside the
+/// web app's files. Without a build, a 404 that says how to get one, never a page that
+/// would load GraphiQL from a CDN.
+fn graphiql(web_dir: &std::path::Path) -> Router {
+    let page = match std::fs::read_to_string(web_dir.join("graphiql/index.html")) {
+        Ok(page) => page,
+        Err(error) => {
+            tracing::info!(%error, web_dir = %web_dir.display(), "GraphiQL is not built");
+            let missing = || async {
+                (
+                    StatusCode::NOT_FOUND,
+                    "GraphiQL is not built on this server: `cargo xtask run` or `cargo xtask \
+                     dist` bundles it into the web directory (web/dist/graphiql).",
+                )
+            };
+            return Router::new()
+                .route("/graphiql", get(missing))
+                .route("/graphiql/", get(missing));
+        }
+    };
+    let serve = move || {
+        let page = page.clone();
+        async move {
+            (
+                [
+                    (
+                        header::CONTENT_SECURITY_POLICY,
+                        HeaderValue::from_static(security::GRAPHIQL_POLICY),
+                    ),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+                ],
+                Html(page),
+            )
+        }
+    };
+    Router::new()
+        .route("/graphiql", get(serve.clone()))
+        .route("/graphiql/", get(serve))
 }
 
 async fn health() -> Json<serde_json::Value> {

@@ -65,6 +65,14 @@ pub fn app_policy(index_html: &str, config: &Config) -> String {
     )
 }
 
+/// GraphiQL's page (`web/dist/graphiql`, bundled at build time): everything from our own
+/// origin. Its fonts are `data:` URLs inside the stylesheet; the editor's components set
+/// element styles, which need `'unsafe-inline'` for styles only, never for scripts.
+pub const GRAPHIQL_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; \
+     connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+     frame-ancestors 'none'";
+
 /// Adds the app's policy to a page of the web app.
 pub async fn app_headers(State(policy): State<HeaderValue>, mut response: Response) -> Response {
     response

@@ -10,4 +10,5 @@ mod sql;
 mod throttle;
 
 pub use model::{MIN_PASSWORD_LENGTH, NewUser, User};
-pub use service::{Session, active_role, create_user, find, find_by_email, list, login, sign_out};
+pub use service::{
+    Session, active_role, create_first_admin, create_user, find, find_by_email, list, login, sign_out};

@@ -57,6 +57,37 @@ pub async fn login(
     })
 }
 
+/// Adds an admin from the command line (`clientele create-admin`), checked as
+/// `createUser` checks its input, in a transaction of its own: how a new installation gets
+/// its first account.
+pub async fn create_first_admin(
+    pool: &PgPool,
+    email: &str,
+    full_name: &str,
+    password: String,
+) -> anyhow::Result<User> {
+    let input = super::model::CreateUserInput {
+        email: email.to_owned(),
+        full_name: full_name.to_owned(),
+        role: Role::Admin,
+        password,
+    };
+    let new = NewUser::try_from(input).map_err(|errors| {
+        let list: Vec<String> = errors
+            .into_map()
+            .into_iter()
+            .map(|(field, message)| format!("{field} {message}"))
+            .collect();
+        anyhow::anyhow!("{}", list.join("; "))
+    })?;
+    let mut tx = pool.begin().await?;
+    let user = create_user(&mut tx, new)
+        .await
+        .map_err(|error| anyhow::anyhow!("{}", error.message()))?;
+    tx.commit().await?;
+    Ok(user)
+}
+
 /// Adds a staff account.
 pub async fn create_user(db: &mut PgConnection, new: NewUser) -> ApiResult<User> {
     let hash = password::hash(new.password).await?;
