@@ -53,9 +53,32 @@ export async function shot(page, name) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-/** The session token the app keeps for this tab. */
+/**
+ * A bearer token of the user signed in on this page, for a test's own API calls. The app's
+ * session is an HttpOnly cookie no script can read, so this signs the same user in again
+ * through `login`, as a service or an analyst would.
+ */
 export async function tokenOf(page) {
-  return page.evaluate(() => JSON.parse(sessionStorage.getItem('clientele.session') ?? '{}').token);
+  return page.evaluate(async (password) => {
+    const email = JSON.parse(sessionStorage.getItem('clientele.session') ?? '{}').user?.email;
+    const response = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }',
+        variables: { e: email, p: password },
+      }),
+    });
+    return (await response.json()).data.login.token;
+  }, PASSWORD);
+}
+
+/** The CSRF token the server pairs with a session token (as `auth::cookie::CsrfKeys`). */
+export function csrfFor(sessionToken) {
+  const secret = process.env.JWT_SECRET;
+  if (!secret) throw new Error('JWT_SECRET is not set (run through `cargo xtask test`)');
+  const key = createHmac('sha256', secret).update('clientele csrf v1').digest();
+  return createHmac('sha256', key).update(sessionToken).digest('base64url');
 }
 
 /** Posts a GraphQL operation from inside the page, as the app would. */

@@ -1,7 +1,7 @@
 // Sign-in for every role, what each role is shown, wrong passwords and expired sessions.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { apiLogin, expiredToken, graphql, launch, newPage, shot, signIn, tokenOf } from '../helpers.mjs';
+import { BASE_URL, apiLogin, csrfFor, expiredToken, graphql, launch, newPage, shot, signIn, tokenOf } from '../helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -42,10 +42,14 @@ describe('signing in', () => {
     const token = expiredToken(user.id, user.role);
     const answer = await graphql(page, token, '{ me { id } }');
     assert.equal(answer.errors?.[0]?.message, 'your session has expired; sign in again', JSON.stringify(answer));
-    await page.evaluate(({ token, user }) => sessionStorage.setItem('clientele.session', JSON.stringify({
-      token,
+    // The browser holds that session, as if the tab had been left open past its end.
+    await page.context().addCookies([
+      { name: 'clientele_session', value: token, url: BASE_URL, httpOnly: true, secure: true, sameSite: 'Strict' },
+      { name: 'clientele_csrf', value: csrfFor(token), url: BASE_URL, secure: true, sameSite: 'Strict' },
+    ]);
+    await page.evaluate((user) => sessionStorage.setItem('clientele.session', JSON.stringify({
       user: { id: user.id, full_name: user.fullName, email: user.email, role: user.role },
-    })), { token, user });
+    })), user);
     await page.goto('/clients');
     await page.waitForURL('**/login?expired=1');
     await page.getByText('Your session has expired. Please sign in again.').waitFor();
@@ -53,19 +57,73 @@ describe('signing in', () => {
     await page.context().close();
   });
 
+  test('the session is a cookie no script can read', async () => {
+    const page = await newPage(browser);
+    await signIn(page, 'manager');
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name === 'clientele_session');
+    assert.ok(session, JSON.stringify(cookies));
+    assert.equal(session.httpOnly, true);
+    assert.equal(session.secure, true);
+    assert.equal(session.sameSite, 'Strict');
+    const visible = await page.evaluate(() => ({
+      cookie: document.cookie,
+      storage: JSON.stringify({ ...sessionStorage, ...localStorage }),
+    }));
+    assert.ok(!visible.cookie.includes(session.value), 'the session cookie is readable by scripts');
+    assert.ok(!visible.storage.includes(session.value), 'the token is in web storage');
+    assert.match(visible.cookie, /clientele_csrf=/);
+    // A request the page makes with the cookie alone, as a forged cross-site request would,
+    // is refused by the server; with the CSRF token it runs.
+    const probe = (withCsrf) => page.evaluate(async (withCsrf) => {
+      const csrf = document.cookie.split('; ').find((c) => c.startsWith('clientele_csrf='))?.split('=')[1];
+      const response = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(withCsrf ? { 'x-csrf-token': csrf } : {}) },
+        body: JSON.stringify({ query: '{ me { email } }' }),
+      });
+      return response.json();
+    }, withCsrf);
+    assert.equal((await probe(false)).errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    assert.equal((await probe(true)).data?.me?.email, 'manager@clientele.local');
+    // Another tab of the same browser is signed in by the cookie.
+    const other = await page.context().newPage();
+    await other.goto('/login');
+    await other.waitForURL('**/clients');
+    await other.getByRole('heading', { name: 'Clients' }).waitFor();
+    await page.context().close();
+  });
+
   test('signing out ends the session, on the server too', async () => {
     const page = await newPage(browser);
     await signIn(page, 'analyst');
     const token = await tokenOf(page);
+    const sessionCookie = (await page.context().cookies()).find((c) => c.name === 'clientele_session');
     // Tokens count whole seconds: the server ends those issued before the sign-out's second.
     await page.waitForTimeout(1100);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL('**/login');
     await page.goto('/clients');
     await page.waitForURL('**/login');
-    // A copy of the token kept elsewhere is refused now.
+    // The browser dropped the cookies…
+    const left = (await page.context().cookies()).map((c) => c.name);
+    assert.ok(!left.includes('clientele_session') && !left.includes('clientele_csrf'), left.join());
+    // …and a copy of the session, or of a token, kept elsewhere is refused now.
     const answer = await graphql(page, token, '{ me { email } }');
     assert.equal(answer.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED', JSON.stringify(answer));
+    const csrf = csrfFor(sessionCookie.value);
+    await page.context().addCookies([
+      { name: 'clientele_session', value: sessionCookie.value, url: BASE_URL, httpOnly: true, secure: true, sameSite: 'Strict' },
+    ]);
+    const copied = await page.evaluate(async (csrf) => {
+      const response = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+        body: JSON.stringify({ query: '{ me { email } }' }),
+      });
+      return response.json();
+    }, csrf);
+    assert.equal(copied.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED', JSON.stringify(copied));
     await page.context().close();
   });
 });

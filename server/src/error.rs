@@ -17,6 +17,9 @@ pub enum AppError {
     Unauthenticated(&'static str),
     /// `FORBIDDEN`: the caller's role may not do this.
     Forbidden,
+    /// `FORBIDDEN`: a browser request that could have been forged by another site (a cookie
+    /// session without its `X-CSRF-Token`, or a form-encoded POST with no credentials).
+    CrossSite,
     /// `NOT_FOUND`: the named thing does not exist.
     NotFound(&'static str),
     /// `VALIDATION`: bad input; `extensions.fields` maps each field to its message.
@@ -78,6 +81,9 @@ impl AppError {
         match self {
             Self::Unauthenticated(why) => (*why).to_owned(),
             Self::Forbidden => "your role does not allow this".to_owned(),
+            Self::CrossSite => "refused as a possible cross-site request: a signed-in app \
+                                request must carry its session's X-CSRF-Token header"
+                .to_owned(),
             Self::NotFound(what) => format!("{what} not found"),
             Self::Validation(fields) => match fields.as_slice() {
                 [(field, message)] => format!("invalid input: {field}: {message}"),
@@ -107,7 +113,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
-            Self::Forbidden => "FORBIDDEN",
+            Self::Forbidden | Self::CrossSite => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
             Self::Validation(_) => "VALIDATION",
             Self::Conflict { .. } => "CONFLICT",
@@ -252,6 +258,7 @@ mod tests {
         let cases = [
             (AppError::Unauthenticated("x"), "UNAUTHENTICATED"),
             (AppError::Forbidden, "FORBIDDEN"),
+            (AppError::CrossSite, "FORBIDDEN"),
             (AppError::NotFound("client"), "NOT_FOUND"),
             (AppError::invalid("email", "bad"), "VALIDATION"),
             (AppError::conflict("dup"), "CONFLICT"),

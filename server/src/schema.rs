@@ -106,19 +106,19 @@ pub fn build(
         builder
     };
     builder
-    .data(ApiContext {
-        pool,
-        jwt,
-        storage,
-        events,
-        config: config.clone(),
-        cost: Arc::new(CostBudget::new(config.cost_per_minute)),
-    })
-    .limit_depth(config.max_query_depth)
-    .limit_complexity(config.max_query_complexity)
-    .limit_recursive_depth(crate::graphql::limits::MAX_NESTING)
-    .limit_directives(MAX_DIRECTIVES)
-    .finish()
+        .data(ApiContext {
+            pool,
+            jwt,
+            storage,
+            events,
+            config: config.clone(),
+            cost: Arc::new(CostBudget::new(config.cost_per_minute)),
+        })
+        .limit_depth(config.max_query_depth)
+        .limit_complexity(config.max_query_complexity)
+        .limit_recursive_depth(crate::graphql::limits::MAX_NESTING)
+        .limit_directives(MAX_DIRECTIVES)
+        .finish()
 }
 
 /// Whether resolvers open spans: only when traces are exported (`CLIENTELE_OTLP_ENDPOINT`).
@@ -147,13 +147,14 @@ pub async fn execute(
 ) -> async_graphql::Response {
     let request_id = telemetry::current_request_id();
     let spawn_id = request_id.clone();
-    let span = tracing::Span::current();
+    // A batch runs under the span of the resolver that started it (with traces on, its
+    // SQL spans sit under that resolver), else under the request's.
     let spawner = move |future| {
         use tracing::Instrument;
         tokio::spawn(
             telemetry::REQUEST_ID
                 .scope(spawn_id.clone(), future)
-                .instrument(span.clone()),
+                .instrument(tracing::Span::current()),
         )
     };
     let loader = DataLoader::with_cache(

@@ -57,16 +57,17 @@ pub fn init(config: &Config) -> Option<Traces> {
             .with_filter(filter)
             .boxed(),
     };
-    let traces = config
-        .otlp_endpoint
-        .as_deref()
-        .and_then(|endpoint| match Traces::start(endpoint) {
-            Ok(traces) => Some(traces),
-            Err(error) => {
-                eprintln!("traces are off: {error:#}");
-                None
-            }
-        });
+    let traces =
+        config
+            .otlp_endpoint
+            .as_deref()
+            .and_then(|endpoint| match Traces::start(endpoint) {
+                Ok(traces) => Some(traces),
+                Err(error) => {
+                    eprintln!("traces are off: {error:#}");
+                    None
+                }
+            });
     let result = tracing_subscriber::registry()
         .with(logs)
         .with(traces.as_ref().map(Traces::layer))

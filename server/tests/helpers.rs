@@ -524,6 +524,7 @@ mod ops {
 
     operations! {
         Login / login => fn login(email: String, password: String) -> login::LoginLogin = login;
+        SignIn / sign_in => fn sign_in(email: String, password: String) -> sign_in::SignInSignIn = sign_in;
         Logout / logout => fn logout() -> bool = logout;
         Me / me => fn me() -> me::MeMe = me;
         CreateUser / create_user ["Debug, Clone"] => fn create_user(input: create_user::CreateUserInput) -> create_user::CreateUserCreateUser = create_user;

@@ -23,5 +23,6 @@ mod platform;
 mod reports;
 mod s3;
 mod service_tokens;
+mod session;
 mod subscriptions;
 mod traces;

@@ -129,6 +129,12 @@ async fn attempt(
                 .await
                 .map(drop),
         ),
+        "signIn" => (
+            Public,
+            app.sign_in(caller, "analyst@test.local".into(), PASSWORD.into())
+                .await
+                .map(drop),
+        ),
         "me" => (SignedIn, app.me(caller).await.map(drop)),
         "logout" => (SignedIn, app.logout(caller).await.map(drop)),
         "users" => (

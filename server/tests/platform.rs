@@ -340,12 +340,18 @@ async fn graphiql_is_served_from_our_own_origin_only(pool: PgPool) {
     // Built: the bundled page, under a policy that names no other origin.
     let dir = std::env::temp_dir().join(format!("clientele-graphiql-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(dir.join("graphiql")).expect("web dir");
-    std::fs::write(dir.join("index.html"), "<!DOCTYPE html><title>Clientele</title>")
-        .expect("index");
+    std::fs::write(
+        dir.join("index.html"),
+        "<!DOCTYPE html><title>Clientele</title>",
+    )
+    .expect("index");
     let page = "<!DOCTYPE html><script type=\"module\" src=\"/graphiql/graphiql-0123456789abcdef.js\"></script>";
     std::fs::write(dir.join("graphiql/index.html"), page).expect("graphiql page");
-    std::fs::write(dir.join("graphiql/graphiql-0123456789abcdef.js"), "export {}")
-        .expect("graphiql script");
+    std::fs::write(
+        dir.join("graphiql/graphiql-0123456789abcdef.js"),
+        "export {}",
+    )
+    .expect("graphiql script");
     let mut config = clientele::config::Config::from_lookup(|_| None).expect("config");
     config.jwt_secret = Some("web-test-secret-web-test-secret-web-test".to_owned());
     config.web_dir = dir.clone();

@@ -24,6 +24,20 @@ pub struct Live {
 
 /// Starts the app on a real port (WebSocket upgrades need one) and connects.
 pub async fn connect(app: &TestApp, caller: Caller) -> Result<Live, Failure> {
+    let payload = match app.authorization(caller) {
+        Some(authorization) => json!({ "authorization": authorization }),
+        None => json!({}),
+    };
+    open(app, |_| Vec::new(), payload).await
+}
+
+/// Connects with the handshake headers `headers` gives for the server's address (a
+/// browser's Cookie and Origin) and `payload` in `connection_init`.
+pub async fn open(
+    app: &TestApp,
+    headers: impl Fn(std::net::SocketAddr) -> Vec<(&'static str, String)>,
+    payload: Value,
+) -> Result<Live, Failure> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a port");
@@ -37,13 +51,14 @@ pub async fn connect(app: &TestApp, caller: Caller) -> Result<Live, Failure> {
         "sec-websocket-protocol",
         HeaderValue::from_static("graphql-transport-ws"),
     );
+    for (name, value) in headers(addr) {
+        request
+            .headers_mut()
+            .insert(name, HeaderValue::from_str(&value).expect("a header value"));
+    }
     let (mut socket, _) = tokio_tungstenite::connect_async(request)
         .await
         .expect("connected");
-    let payload = match app.authorization(caller) {
-        Some(authorization) => json!({ "authorization": authorization }),
-        None => json!({}),
-    };
     send(
         &mut socket,
         json!({ "type": "connection_init", "payload": payload }),

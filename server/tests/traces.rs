@@ -74,13 +74,21 @@ fn attribute(span: &Span, key: &str) -> Option<String> {
 #[sqlx::test(migrator = "clientele::db::MIGRATOR")]
 async fn requests_resolvers_and_statements_go_out_as_one_trace(pool: PgPool) {
     let (endpoint, received) = collector();
-    let app = TestApp::configured(pool, |config| config.otlp_endpoint = Some(endpoint.clone()))
-        .await;
-    app.create_named_client("Traced Logistics", vec![contact("Ada Tracer", "ada@traced.test", true)])
-        .await;
+    let app =
+        TestApp::configured(pool, |config| config.otlp_endpoint = Some(endpoint.clone())).await;
+    app.create_named_client(
+        "Traced Logistics",
+        vec![contact("Ada Tracer", "ada@traced.test", true)],
+    )
+    .await;
 
     let traces = Traces::start(&endpoint).expect("exporter");
     let subscriber = tracing_subscriber::registry().with(traces.layer());
+    // With a single registered dispatcher, tracing computes the interest of a callsite
+    // first hit on another thread (another test's, with no subscriber) from that thread's
+    // default alone, and caches "never" for everyone. A second registered dispatcher makes
+    // it ask every one of them. (A server has one global subscriber: no such problem.)
+    let _second = tracing::Dispatch::new(tracing_subscriber::registry());
     let guard = tracing::subscriber::set_default(subscriber);
     let answer = app
         .post(
@@ -90,8 +98,7 @@ async fn requests_resolvers_and_statements_go_out_as_one_trace(pool: PgPool) {
         .await;
     drop(guard);
     assert_eq!(
-        answer["data"]["clients"]["items"][0]["contacts"][0]["fullName"],
-        "Ada Tracer",
+        answer["data"]["clients"]["items"][0]["contacts"][0]["fullName"], "Ada Tracer",
         "{answer}"
     );
     traces.flush().expect("flushed");
@@ -119,17 +126,24 @@ async fn requests_resolvers_and_statements_go_out_as_one_trace(pool: PgPool) {
     };
     let clients = field("clients");
     let contacts = field("clients.items.0.contacts");
-    let scalar = spans
-        .iter()
-        .any(|s| s.name == "field" && attribute(s, "path").as_deref() == Some("clients.items.0.name"));
+    let scalar = spans.iter().any(|s| {
+        s.name == "field" && attribute(s, "path").as_deref() == Some("clients.items.0.name")
+    });
     assert!(!scalar, "scalar fields get no span");
     let statements: Vec<&Span> = spans
         .iter()
         .filter(|s| s.kind == SpanKind::Client as i32)
         .collect();
-    assert!(!statements.is_empty(), "no SQL spans in {:?}", names(&spans));
+    assert!(
+        !statements.is_empty(),
+        "no SQL spans in {:?}",
+        names(&spans)
+    );
     for statement in &statements {
-        assert_eq!(attribute(statement, "db.system.name").as_deref(), Some("postgresql"));
+        assert_eq!(
+            attribute(statement, "db.system.name").as_deref(),
+            Some("postgresql")
+        );
         assert!(statement.end_time_unix_nano >= statement.start_time_unix_nano);
         assert!(attribute(statement, "db.query.text").is_some_and(|t| !t.is_empty()));
     }
@@ -167,8 +181,8 @@ fn no_endpoint_means_no_traces() {
     assert_eq!(config.otlp_endpoint, None);
     let empty = clientele::config::Config::from_lookup(lookup("")).expect("config");
     assert_eq!(empty.otlp_endpoint, None);
-    let set = clientele::config::Config::from_lookup(lookup("http://127.0.0.1:4318"))
-        .expect("config");
+    let set =
+        clientele::config::Config::from_lookup(lookup("http://127.0.0.1:4318")).expect("config");
     assert_eq!(set.otlp_endpoint.as_deref(), Some("http://127.0.0.1:4318"));
     // Without one the schema has no tracing extension: a resolver opens no span.
     assert!(!clientele::schema::traces_resolvers(&config));

@@ -1,5 +1,7 @@
-//! The signed-in user, kept in the browser session (sessionStorage), provided to every
-//! page by context.
+//! The signed-in user, provided to every page by context. The session itself is an
+//! HttpOnly cookie the server sets and no script here can read; this tab remembers only
+//! who is signed in (sessionStorage, for the header and the role checks), and reads the
+//! CSRF token the server left in a readable cookie, to send with every request.
 
 use clientele_core::{Permission, Role};
 use leptos::prelude::*;
@@ -22,16 +24,32 @@ pub struct CurrentUser {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Stored {
-    token: String,
     user: CurrentUser,
 }
 
 /// The session, a copyable handle on signals.
 #[derive(Debug, Clone, Copy)]
 pub struct Session {
-    token: RwSignal<Option<String>>,
     user: RwSignal<Option<CurrentUser>>,
     expired: RwSignal<bool>,
+}
+
+/// The cookie the server writes the CSRF token into.
+const CSRF_COOKIE: &str = "clientele_csrf";
+
+/// The CSRF token of the browser's session, if it has one: sent as `X-CSRF-Token`.
+pub fn csrf_token() -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let document = web_sys::window()?
+        .document()?
+        .dyn_into::<web_sys::HtmlDocument>()
+        .ok()?;
+    let cookies = document.cookie().ok()?;
+    cookies
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == CSRF_COOKIE && !value.is_empty())
+        .map(|(_, value)| value.to_owned())
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -45,7 +63,6 @@ impl Session {
             .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
             .and_then(|json| serde_json::from_str(&json).ok());
         Self {
-            token: RwSignal::new(stored.as_ref().map(|s| s.token.clone())),
             user: RwSignal::new(stored.map(|s| s.user)),
             expired: RwSignal::new(false),
         }
@@ -56,9 +73,9 @@ impl Session {
         expect_context::<Session>()
     }
 
-    /// The bearer token, read without tracking.
-    pub fn token(&self) -> Option<String> {
-        self.token.get_untracked()
+    /// Whether this tab believes it is signed in, read without tracking.
+    pub fn signed_in_untracked(&self) -> bool {
+        self.user.with_untracked(Option::is_some)
     }
 
     /// The signed-in user (reactive).
@@ -76,19 +93,15 @@ impl Session {
         self.expired.get()
     }
 
-    /// Starts a session.
-    pub fn sign_in(&self, token: String, user: CurrentUser) {
+    /// Starts a session (the server has set its cookies).
+    pub fn sign_in(&self, user: CurrentUser) {
         if let (Some(storage), Ok(json)) = (
             storage(),
-            serde_json::to_string(&Stored {
-                token: token.clone(),
-                user: user.clone(),
-            }),
+            serde_json::to_string(&Stored { user: user.clone() }),
         ) {
             let _ = storage.set_item(STORAGE_KEY, &json);
         }
         self.expired.set(false);
-        self.token.set(Some(token));
         self.user.set(Some(user));
     }
 
@@ -108,7 +121,6 @@ impl Session {
         if let Some(storage) = storage() {
             let _ = storage.remove_item(STORAGE_KEY);
         }
-        self.token.set(None);
         self.user.set(None);
     }
 

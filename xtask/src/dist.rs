@@ -63,7 +63,8 @@ pub fn bundle(server: &Path, out: &Path) -> anyhow::Result<PathBuf> {
         ("deploy/clientele.service", "clientele.service"),
         ("README.md", "README.md"),
     ] {
-        std::fs::copy(root.join(from), staging.join(to)).with_context(|| format!("copying {from}"))?;
+        std::fs::copy(root.join(from), staging.join(to))
+            .with_context(|| format!("copying {from}"))?;
     }
     let archive = out.join(bundle_name()?);
     setup::run(
@@ -120,7 +121,13 @@ pub fn check(server_url: &str, bundle: &Path) -> anyhow::Result<()> {
         std::fs::remove_dir_all(&place)?;
     }
     std::fs::create_dir_all(&place)?;
-    setup::run(Command::new("tar").arg("-xzf").arg(bundle).arg("-C").arg(&place))?;
+    setup::run(
+        Command::new("tar")
+            .arg("-xzf")
+            .arg(bundle)
+            .arg("-C")
+            .arg(&place),
+    )?;
     let home = place.join("clientele");
     let binary = home.join("bin/clientele");
     for file in [
@@ -144,7 +151,10 @@ pub fn check(server_url: &str, bundle: &Path) -> anyhow::Result<()> {
             .map(str::to_owned)
     };
     let user = line("User").context("the unit names no User")?;
-    ensure!(user != "root" && !user.is_empty(), "the unit runs as {user:?}");
+    ensure!(
+        user != "root" && !user.is_empty(),
+        "the unit runs as {user:?}"
+    );
     ensure!(
         line("ExecStart").as_deref() == Some("/opt/clientele/bin/clientele serve"),
         "ExecStart must start the bundle's binary"
@@ -171,16 +181,25 @@ pub fn check(server_url: &str, bundle: &Path) -> anyhow::Result<()> {
     setup::run(
         Command::new("psql")
             .args(["-q", "-d", &format!("{server_url}/postgres")])
-            .args(["-c", &format!("drop database if exists {DATABASE} with (force)")]),
+            .args([
+                "-c",
+                &format!("drop database if exists {DATABASE} with (force)"),
+            ]),
     )?;
     let mut set = |key: &str, value: String| {
         env.retain(|(k, _)| k != key);
         env.push((key.to_owned(), value));
     };
     set("CLIENTELE_DATABASE_URL", database_url.clone());
-    set("CLIENTELE_JWT_SECRET", "dist-check-secret-dist-check-secret-0123".to_owned());
+    set(
+        "CLIENTELE_JWT_SECRET",
+        "dist-check-secret-dist-check-secret-0123".to_owned(),
+    );
     set("CLIENTELE_WEB_DIR", home.join("web").display().to_string());
-    set("CLIENTELE_DATA_DIR", place.join("state").display().to_string());
+    set(
+        "CLIENTELE_DATA_DIR",
+        place.join("state").display().to_string(),
+    );
     set("CLIENTELE_TRUST_PROXY", "false".to_owned());
     env.retain(|(k, _)| k != "CLIENTELE_METRICS_BIND" && k != "CLIENTELE_BIND");
 
@@ -235,7 +254,12 @@ pub fn check(server_url: &str, bundle: &Path) -> anyhow::Result<()> {
     // Writes on either are seen by both, and the duplicate check spans replicas.
     let create = "mutation($n: String!) { createClient(input: { name: $n }) { id clientCode } }";
     let first = graphql(a, Some(&token), create, json!({ "n": "Northwind Traders" }))?;
-    let second = graphql(b, Some(&token), create, json!({ "n": "Contoso Pharmaceuticals" }))?;
+    let second = graphql(
+        b,
+        Some(&token),
+        create,
+        json!({ "n": "Contoso Pharmaceuticals" }),
+    )?;
     ensure!(first["createClient"]["clientCode"] != second["createClient"]["clientCode"]);
     for port in [a, b] {
         let list = graphql(
@@ -244,7 +268,10 @@ pub fn check(server_url: &str, bundle: &Path) -> anyhow::Result<()> {
             "{ clients(limit: 10, sort: NAME_ASC) { items { name } pageInfo { total } } }",
             json!({}),
         )?;
-        ensure!(list["clients"]["pageInfo"]["total"] == 2, "replica {port}: {list}");
+        ensure!(
+            list["clients"]["pageInfo"]["total"] == 2,
+            "replica {port}: {list}"
+        );
         ensure!(list["clients"]["items"][0]["name"] == "Contoso Pharmaceuticals");
     }
     let again = post(b, Some(&token), create, json!({ "n": "Northwind Traders" }))?;
@@ -264,16 +291,25 @@ pub fn check(server_url: &str, bundle: &Path) -> anyhow::Result<()> {
     // The app and GraphiQL are served from the bundle.
     for port in [a, b] {
         let (status, page) = http(port, "GET", "/", None, "")?;
-        ensure!(status == 200 && page.contains("<html"), "the app on {port}: {status}");
+        ensure!(
+            status == 200 && page.contains("<html"),
+            "the app on {port}: {status}"
+        );
         let (status, page) = http(port, "GET", "/graphiql", None, "")?;
-        ensure!(status == 200 && page.contains("graphiql-"), "GraphiQL on {port}: {status}");
+        ensure!(
+            status == 200 && page.contains("graphiql-"),
+            "GraphiQL on {port}: {status}"
+        );
     }
     drop(replicas);
     std::fs::remove_dir_all(&place)?;
     setup::run(
         Command::new("psql")
             .args(["-q", "-d", &format!("{server_url}/postgres")])
-            .args(["-c", &format!("drop database if exists {DATABASE} with (force)")]),
+            .args([
+                "-c",
+                &format!("drop database if exists {DATABASE} with (force)"),
+            ]),
     )?;
     Ok(())
 }
@@ -347,7 +383,11 @@ fn http(
     let chunked = head
         .lines()
         .any(|l| l.eq_ignore_ascii_case("transfer-encoding: chunked"));
-    let body = if chunked { unchunk(rest) } else { rest.to_vec() };
+    let body = if chunked {
+        unchunk(rest)
+    } else {
+        rest.to_vec()
+    };
     Ok((status, String::from_utf8_lossy(&body).into_owned()))
 }
 
@@ -363,7 +403,9 @@ fn unchunk(mut rest: &[u8]) -> Vec<u8> {
             break;
         };
         body.extend_from_slice(&after[..size]);
-        rest = after[size..].strip_prefix(b"\r\n").unwrap_or(&after[size..]);
+        rest = after[size..]
+            .strip_prefix(b"\r\n")
+            .unwrap_or(&after[size..]);
     }
     body
 }

@@ -185,7 +185,9 @@ pub fn ensure_tools() -> anyhow::Result<()> {
     if !wasm_opt_version.contains(&format!("version_{WASM_OPT_VERSION}"))
         || !npm_installed(&root().join("web"))
     {
-        eprintln!("installing the web tools from npm (binaryen {WASM_OPT_VERSION}, esbuild, GraphiQL)");
+        eprintln!(
+            "installing the web tools from npm (binaryen {WASM_OPT_VERSION}, esbuild, GraphiQL)"
+        );
         npm_ci(&root().join("web"))?;
     }
     Ok(())
@@ -362,7 +364,8 @@ pub fn build_graphiql(web: &Path, out: &Path) -> anyhow::Result<()> {
         .context("reading web/graphiql/index.html")?;
     for extension in ["js", "css"] {
         let built = staging.join(format!("graphiql.{extension}"));
-        let bytes = std::fs::read(&built).with_context(|| format!("reading {}", built.display()))?;
+        let bytes =
+            std::fs::read(&built).with_context(|| format!("reading {}", built.display()))?;
         let name = format!("graphiql-{}.{extension}", content_hash(&bytes));
         std::fs::write(out.join(&name), &bytes)?;
         page = page.replace(&format!("{{{{{extension}}}}}"), &name);

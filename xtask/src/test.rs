@@ -119,12 +119,15 @@ pub fn test() -> anyhow::Result<ExitCode> {
         // debug build of the server: a release build would double the run).
         tally.check(
             "release bundle: unpacked, first admin, two replicas on one database",
-            server.as_ref().map_err(|e| anyhow::anyhow!("{e:#}")).and_then(|server| {
-                let out = setup::target_dir().join("dist-check");
-                std::fs::create_dir_all(&out)?;
-                let bundle = crate::dist::bundle(server, &out)?;
-                crate::dist::check(&server_url, &bundle)
-            }),
+            server
+                .as_ref()
+                .map_err(|e| anyhow::anyhow!("{e:#}"))
+                .and_then(|server| {
+                    let out = setup::target_dir().join("dist-check");
+                    std::fs::create_dir_all(&out)?;
+                    let bundle = crate::dist::bundle(server, &out)?;
+                    crate::dist::check(&server_url, &bundle)
+                }),
         );
         let browser_tests = server.and_then(|server| e2e::run(&server_url, &server, &clamd_addr));
         match browser_tests {

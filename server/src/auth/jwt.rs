@@ -30,6 +30,7 @@ pub struct JwtKeys {
     decoding: DecodingKey,
     validation: Validation,
     ttl: Duration,
+    csrf: super::cookie::CsrfKeys,
 }
 
 const ALGORITHM: Algorithm = Algorithm::HS256;
@@ -45,7 +46,18 @@ impl JwtKeys {
             decoding: DecodingKey::from_secret(secret.as_bytes()),
             validation,
             ttl,
+            csrf: super::cookie::CsrfKeys::new(secret),
         }
+    }
+
+    /// How long a session lasts.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    /// The CSRF tokens of cookie sessions, from the same secret.
+    pub fn csrf(&self) -> &super::cookie::CsrfKeys {
+        &self.csrf
     }
 
     /// Issues a token for a user, valid from `now` for the configured lifetime.

@@ -2,6 +2,7 @@
 //! ([`password`]); every resolver that needs a role is guarded by [`Allowed`], which reads
 //! the role matrix of [`Permission`] (in `clientele_core`, shared with the web app).
 
+pub mod cookie;
 mod guard;
 mod jwt;
 pub mod password;

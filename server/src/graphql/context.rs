@@ -39,6 +39,11 @@ pub fn loader<'a>(ctx: &async_graphql::Context<'a>) -> &'a Loader {
     ctx.data_unchecked::<Loader>()
 }
 
+/// Whether the request's body is of a type an HTML form on another site could send
+/// without a CORS preflight; such a request may not start a cookie session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormEncoded(pub bool);
+
 /// Where a request comes from: the peer's IP address, or the first `X-Forwarded-For`
 /// address when the server is configured to trust its proxy (`CLIENTELE_TRUST_PROXY`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,5 +10,5 @@ pub mod page;
 pub mod persisted;
 pub mod scalars;
 
-pub use context::{ApiContext, ClientAddress, Loader, loader, state};
+pub use context::{ApiContext, ClientAddress, FormEncoded, Loader, loader, state};
 pub use scalars::parse_id;

@@ -23,7 +23,7 @@ use tower_http::{
 };
 
 use crate::{
-    AppState,
+    AppState, auth,
     auth::Viewer,
     error::{ApiResult, AppError},
     schema, telemetry, users,
@@ -140,15 +140,54 @@ fn is_hashed_asset(path: &str) -> bool {
         })
 }
 
-/// Resolves the bearer token, if any, to the viewer. A present but bad token is an error,
-/// never silently anonymous; the role is re-read so a demoted or deactivated user loses
-/// access at once.
-async fn authenticate(state: &AppState, headers: &HeaderMap) -> ApiResult<Option<Viewer>> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Ok(None);
+/// Who sent a request.
+struct Caller {
+    /// The signed-in viewer, if any.
+    viewer: Option<Viewer>,
+    /// The request came with a session cookie that no longer holds (expired, signed out):
+    /// the answer clears it, and the request runs signed out.
+    stale_cookie: bool,
+}
+
+/// Resolves the credentials of a request to the viewer: the `Authorization` header
+/// (services, analysts), else the app's session cookie, whose POSTs must carry the
+/// session's `X-CSRF-Token`. A present but bad bearer token is an error, never silently
+/// anonymous; a stale cookie is dropped. The role is re-read so a demoted or deactivated
+/// user loses access at once.
+async fn authenticate(state: &AppState, method: &Method, headers: &HeaderMap) -> ApiResult<Caller> {
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
+        let value = value.to_str().unwrap_or_default();
+        return Ok(Caller {
+            viewer: Some(viewer_of(state, value).await?),
+            stale_cookie: false,
+        });
+    }
+    let Some(session) = auth::cookie::read(headers, auth::cookie::SESSION_COOKIE) else {
+        return Ok(Caller {
+            viewer: None,
+            stale_cookie: false,
+        });
     };
-    let value = value.to_str().unwrap_or_default();
-    viewer_of(state, value).await.map(Some)
+    if method == Method::POST {
+        let presented = headers
+            .get(auth::cookie::CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if !state.jwt.csrf().matches(session, presented) {
+            return Err(AppError::CrossSite);
+        }
+    }
+    match viewer_of_token(state, session).await {
+        Ok(viewer) => Ok(Caller {
+            viewer: Some(viewer),
+            stale_cookie: false,
+        }),
+        Err(AppError::Unauthenticated(_)) => Ok(Caller {
+            viewer: None,
+            stale_cookie: true,
+        }),
+        Err(other) => Err(other),
+    }
 }
 
 /// The viewer an `Authorization` value (`Bearer <token>`) stands for.
@@ -163,6 +202,11 @@ async fn viewer_of(state: &AppState, authorization: &str) -> ApiResult<Viewer> {
     if token.starts_with(crate::service_tokens::PREFIX) {
         return crate::service_tokens::authenticate(&state.pool, token).await;
     }
+    viewer_of_token(state, token).await
+}
+
+/// The viewer a session token (a JWT) stands for.
+async fn viewer_of_token(state: &AppState, token: &str) -> ApiResult<Viewer> {
     let claims = state.jwt.verify(token)?;
     let issued_at = chrono::DateTime::from_timestamp(claims.iat, 0).unwrap_or_default();
     let role = users::active_role(&state.pool, claims.sub, issued_at)
@@ -217,8 +261,11 @@ async fn answer(
     telemetry::REQUEST_ID
         .scope(id, async move {
             let address = client_address(&state, &headers, &request);
+            let form = crate::graphql::FormEncoded(is_form_encoded(&headers));
             let mut request = match read_request(&state, request).await {
-                Ok(request) => request.data(crate::graphql::ClientAddress(address)),
+                Ok(request) => request
+                    .data(crate::graphql::ClientAddress(address))
+                    .data(form),
                 // An unreadable body is the HTTP request's fault, not a GraphQL answer.
                 Err(error) => return error_response(StatusCode::BAD_REQUEST, error),
             };
@@ -239,8 +286,11 @@ async fn answer(
                     AppError::invalid("method", "mutations must be sent with POST"),
                 );
             }
-            match authenticate(&state, &headers).await {
-                Ok(viewer) => {
+            match authenticate(&state, &method, &headers).await {
+                Ok(Caller {
+                    viewer,
+                    stale_cookie,
+                }) => {
                     let started = std::time::Instant::now();
                     let operation = request.operation_name.clone();
                     let response =
@@ -273,12 +323,41 @@ async fn answer(
                         http.headers_mut()
                             .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
                     }
+                    // A session that no longer holds leaves the browser, unless this very
+                    // request started a new one (signing in again).
+                    let starts_session =
+                        http.headers().get_all(header::SET_COOKIE).iter().any(|v| {
+                            v.as_bytes()
+                                .starts_with(auth::cookie::SESSION_COOKIE.as_bytes())
+                        });
+                    if stale_cookie && !starts_session {
+                        for value in auth::cookie::end() {
+                            http.headers_mut().append(header::SET_COOKIE, value);
+                        }
+                    }
                     http
                 }
                 Err(error) => error_response(StatusCode::OK, error),
             }
         })
         .await
+}
+
+/// Whether a request's body is of a type a cross-site HTML form can send without asking
+/// (`application/x-www-form-urlencoded`, `multipart/form-data`, `text/plain`).
+fn is_form_encoded(headers: &HeaderMap) -> bool {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    [
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+        "text/plain",
+    ]
+    .iter()
+    .any(|form| content_type.starts_with(form))
 }
 
 /// The client's IP address: the first `X-Forwarded-For` entry when the proxy is trusted,
@@ -309,27 +388,47 @@ fn client_address(
 
 /// Subscriptions over WebSocket (graphql-transport-ws, or the older graphql-ws). The
 /// connection signs in with `{"authorization": "Bearer <token>"}` in its `connection_init`
-/// payload; a missing or bad token closes it.
+/// payload, or, from the app's own pages, with its session cookie; a missing or bad
+/// session closes it.
 async fn subscriptions(
     State(state): State<AppState>,
+    headers: HeaderMap,
     protocol: async_graphql_axum::GraphQLProtocol,
     upgrade: axum::extract::WebSocketUpgrade,
 ) -> Response {
+    // The app's cookie session counts only for a page of our own origin: browsers send
+    // cookies with WebSocket handshakes from any site.
+    let same_origin = match (headers.get(header::ORIGIN), headers.get(header::HOST)) {
+        (Some(origin), Some(host)) => origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.split_once("://"))
+            .is_some_and(|(_, rest)| Some(rest) == host.to_str().ok()),
+        _ => false,
+    };
+    let session = auth::cookie::read(&headers, auth::cookie::SESSION_COOKIE)
+        .filter(|_| same_origin)
+        .map(str::to_owned);
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| {
             let schema = state.schema.clone();
             async_graphql_axum::GraphQLWebSocket::new(socket, schema, protocol)
                 .on_connection_init(move |payload| async move {
-                    let token = payload
+                    let authorization = payload
                         .get("authorization")
                         .or_else(|| payload.get("Authorization"))
                         .and_then(|v| v.as_str())
-                        .unwrap_or_default()
-                        .to_owned();
-                    let viewer = viewer_of(&state, &token)
-                        .await
-                        .map_err(async_graphql::Error::from)?;
+                        .map(str::to_owned);
+                    let viewer = match (authorization, session) {
+                        (Some(authorization), _) => viewer_of(&state, &authorization).await,
+                        (None, Some(session)) => viewer_of_token(&state, &session).await,
+                        (None, None) => Err(AppError::Unauthenticated(
+                            "sign in: send `authorization` in connection_init, or connect \
+                             from the app with its session",
+                        )),
+                    }
+                    .map_err(async_graphql::Error::from)?;
                     let mut data = async_graphql::Data::default();
                     data.insert(viewer);
                     data.insert(schema::connection_loader(&state.pool));

@@ -1,4 +1,5 @@
-//! Staff over GraphQL: `login`, `me`, `users`, `createUser`.
+//! Staff over GraphQL: `login` (a bearer token), `signIn` (the app's cookie session),
+//! `logout`, `me`, `users`, `createUser`.
 
 use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -16,6 +17,15 @@ pub struct LoginPayload {
     /// Send as `Authorization: Bearer <token>`.
     token: String,
     /// When the token expires; sign in again after.
+    expires_at: DateTime<Utc>,
+    /// The signed-in user.
+    user: User,
+}
+
+/// The result of the app's sign-in: the session itself is in cookies.
+#[derive(SimpleObject)]
+pub struct SignInPayload {
+    /// When the session ends; sign in again after.
     expires_at: DateTime<Utc>,
     /// The signed-in user.
     user: User,
@@ -74,11 +84,47 @@ impl UsersMutation {
         })
     }
 
+    /// Signs the web app in: the session goes into an `HttpOnly; Secure; SameSite=Strict`
+    /// cookie no script can read, with a readable `clientele_csrf` cookie whose value every
+    /// later POST must send as `X-CSRF-Token`. Must be sent as JSON (not a form encoding),
+    /// so another site cannot sign a browser into an account of its choosing. Services and
+    /// analysts use `login` and a bearer token instead.
+    async fn sign_in(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+    ) -> ApiResult<SignInPayload> {
+        if ctx
+            .data_opt::<crate::graphql::FormEncoded>()
+            .is_some_and(|form| form.0)
+        {
+            return Err(AppError::CrossSite);
+        }
+        let ApiContext { pool, jwt, .. } = state(ctx);
+        let address = ctx
+            .data_opt::<crate::graphql::ClientAddress>()
+            .map_or("unknown", |a| a.0.as_str());
+        let session = service::login(pool, jwt, &email, password, address).await?;
+        let csrf = jwt.csrf().token_for(&session.token);
+        for cookie in crate::auth::cookie::start(&session.token, &csrf, jwt.ttl()) {
+            ctx.append_http_header(axum::http::header::SET_COOKIE, cookie);
+        }
+        Ok(SignInPayload {
+            expires_at: session.expires_at,
+            user: session.user,
+        })
+    }
+
     /// Signs the caller out everywhere: every token issued to them until now stops
-    /// working at once, wherever it is (a copied token included).
+    /// working at once, wherever it is (a copied token included), and the app's session
+    /// cookies are cleared.
     #[graphql(guard = "Authenticated")]
     async fn logout(&self, ctx: &Context<'_>) -> ApiResult<bool> {
         service::sign_out(&state(ctx).pool, viewer(ctx)?.user_id).await?;
+        for cookie in crate::auth::cookie::end() {
+            ctx.append_http_header(axum::http::header::SET_COOKIE, cookie);
+        }
         Ok(true)
     }
 

@@ -11,4 +11,6 @@ mod throttle;
 
 pub use model::{MIN_PASSWORD_LENGTH, NewUser, User};
 pub use service::{
-    Session, active_role, create_first_admin, create_user, find, find_by_email, list, login, sign_out};
+    Session, active_role, create_first_admin, create_user, find, find_by_email, list, login,
+    sign_out,
+};

@@ -1,11 +1,10 @@
 //! Live updates: one GraphQL subscription over `/graphql/ws` (graphql-transport-ws), signed
-//! in with the session's token. Dropping the [`Live`] closes the connection.
+//! in by the session cookie its handshake carries. Dropping the [`Live`] closes the
+//! connection.
 
 use serde_json::{Value, json};
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{MessageEvent, WebSocket};
-
-use crate::session::Session;
 
 /// An open subscription.
 pub struct Live {
@@ -18,7 +17,6 @@ impl Live {
     /// Subscribes to `query`; `on_next` gets the data of each event. `None` when the browser
     /// cannot open the connection.
     pub fn subscribe(
-        session: Session,
         query: &'static str,
         variables: Value,
         on_next: impl Fn(Value) + 'static,
@@ -33,12 +31,9 @@ impl Live {
         let socket = WebSocket::new_with_str(&url, "graphql-transport-ws").ok()?;
 
         let opened = socket.clone();
-        let token = session.token().unwrap_or_default();
+        // The handshake carries the session cookie (our own origin), which signs it in.
         let on_open = Closure::<dyn Fn()>::new(move || {
-            let init = json!({
-                "type": "connection_init",
-                "payload": { "authorization": format!("Bearer {token}") },
-            });
+            let init = json!({ "type": "connection_init", "payload": {} });
             let _ = opened.send_with_str(&init.to_string());
         });
         let talking = socket.clone();

@@ -97,9 +97,9 @@ impl ApiError {
     }
 }
 
-/// Runs a GraphQL operation as the signed-in user. An UNAUTHENTICATED answer to a request
-/// that carried a token means the session expired: the session is ended, and the app
-/// sends the user to sign-in with a message.
+/// Runs a GraphQL operation as the signed-in user (the browser sends the session cookie;
+/// we add its CSRF token). An UNAUTHENTICATED answer while signed in means the session
+/// ended: the app forgets it and sends the user to sign-in with a message.
 pub async fn call<Q>(session: Session, variables: Q::Variables) -> Result<Q::ResponseData, ApiError>
 where
     Q: GraphQLQuery,
@@ -107,7 +107,7 @@ where
     Q::ResponseData: DeserializeOwned,
 {
     let body = Q::build_query(variables);
-    let token = session.token();
+    let signed_in = session.signed_in_untracked();
     // Automatic persisted queries: the hash alone first; the text only when this server
     // has not seen it yet.
     let hash = sha256_hex(body.query);
@@ -117,7 +117,7 @@ where
         "variables": variables,
         "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } },
     });
-    let mut parsed = post(token.as_deref(), &sent).await?;
+    let mut parsed = post(&sent).await?;
     let unknown = parsed
         .errors
         .as_ref()
@@ -125,13 +125,13 @@ where
         .is_some_and(|e| e.message == "PersistedQueryNotFound");
     if unknown {
         sent["query"] = serde_json::Value::from(body.query);
-        parsed = post(token.as_deref(), &sent).await?;
+        parsed = post(&sent).await?;
     }
     // Errors first: a refused field can leave `data` partial, so it is read only when
     // there are none.
     if let Some(error) = parsed.errors.as_ref().and_then(|e| e.first()) {
         let error = ApiError::from_graphql(error);
-        if error.code == "UNAUTHENTICATED" && token.is_some() {
+        if error.code == "UNAUTHENTICATED" && signed_in {
             session.expire();
         }
         return Err(error);
@@ -142,14 +142,13 @@ where
     serde_json::from_value(data).map_err(ApiError::network)
 }
 
-/// Posts a GraphQL request body as the signed-in user.
+/// Posts a GraphQL request body with the session's cookie and CSRF token.
 async fn post(
-    token: Option<&str>,
     body: &serde_json::Value,
 ) -> Result<graphql_client::Response<serde_json::Value>, ApiError> {
     let mut request = Request::post("/graphql");
-    if let Some(token) = token {
-        request = request.header("authorization", &format!("Bearer {token}"));
+    if let Some(csrf) = crate::session::csrf_token() {
+        request = request.header("x-csrf-token", &csrf);
     }
     let response = request
         .json(body)

@@ -35,7 +35,7 @@ macro_rules! operations {
     };
 }
 
-operations!("graphql/session.graphql": Login, Logout);
+operations!("graphql/session.graphql": SignIn, CurrentSession, Logout);
 operations!("graphql/clients.graphql":
     ClientList, ListFilters, ClientDuplicates, CreateClient, ClientDetail, UpdateClient,
     DeactivateClient, ReactivateClient, AddContact, UpdateContact, SetPrimaryContact,

@@ -33,8 +33,8 @@ where
 
     let xhr = web_sys::XmlHttpRequest::new().map_err(js_error)?;
     xhr.open("POST", "/graphql").map_err(js_error)?;
-    if let Some(token) = session.token() {
-        xhr.set_request_header("authorization", &format!("Bearer {token}"))
+    if let Some(csrf) = crate::session::csrf_token() {
+        xhr.set_request_header("x-csrf-token", &csrf)
             .map_err(js_error)?;
     }
     let on_progress =

@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::{
     api::{
         self,
-        operations::{Login, login},
+        operations::{CurrentSession, SignIn, current_session, sign_in},
     },
     session::{CurrentUser, Session},
 };
@@ -26,6 +26,22 @@ pub fn LoginPage() -> impl IntoView {
 
     if session.user().is_some() {
         navigate("/clients", Default::default());
+    } else if !expired() && crate::session::csrf_token().is_some() {
+        // Signed in in another tab: the browser holds the session cookie; ask who it is.
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let known = api::call::<CurrentSession>(session, current_session::Variables {});
+            if let Ok(data) = known.await {
+                let user = data.me;
+                session.sign_in(CurrentUser {
+                    id: user.id,
+                    full_name: user.full_name,
+                    email: user.email,
+                    role: user.role,
+                });
+                navigate("/clients", Default::default());
+            }
+        });
     }
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -36,23 +52,20 @@ pub fn LoginPage() -> impl IntoView {
         busy.set(true);
         error.set(None);
         let navigate = navigate.clone();
-        let variables = login::Variables {
+        let variables = sign_in::Variables {
             email: email.get_untracked(),
             password: password.get_untracked(),
         };
         spawn_local(async move {
-            match api::call::<Login>(session, variables).await {
+            match api::call::<SignIn>(session, variables).await {
                 Ok(data) => {
-                    let user = data.login.user;
-                    session.sign_in(
-                        data.login.token,
-                        CurrentUser {
-                            id: user.id,
-                            full_name: user.full_name,
-                            email: user.email,
-                            role: user.role,
-                        },
-                    );
+                    let user = data.sign_in.user;
+                    session.sign_in(CurrentUser {
+                        id: user.id,
+                        full_name: user.full_name,
+                        email: user.email,
+                        role: user.role,
+                    });
                     navigate("/clients", Default::default());
                 }
                 Err(e) => {

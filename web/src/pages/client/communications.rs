@@ -138,7 +138,7 @@ pub fn CommunicationsTab() -> impl IntoView {
     let live = StoredValue::new_local(None::<Live>);
     Effect::new(move |_| {
         let id = state.id.get();
-        let socket = Live::subscribe(session, LIVE, json!({ "clientId": id }), move |data| {
+        let socket = Live::subscribe(LIVE, json!({ "clientId": id }), move |data| {
             let logged = &data["communicationLogged"];
             announcement.set(format!(
                 "New: {} (logged by {})",
