@@ -74,7 +74,7 @@ describe('signing in', () => {
     assert.ok(!visible.storage.includes(session.value), 'the token is in web storage');
     assert.match(visible.cookie, /clientele_csrf=/);
     // A request the page makes with the cookie alone, as a forged cross-site request would,
-    // is refused by the server; with the CSRF token it runs.
+    // runs signed out on the server; with the CSRF token it runs as the user.
     const probe = (withCsrf) => page.evaluate(async (withCsrf) => {
       const csrf = document.cookie.split('; ').find((c) => c.startsWith('clientele_csrf='))?.split('=')[1];
       const response = await fetch('/graphql', {
@@ -84,7 +84,7 @@ describe('signing in', () => {
       });
       return response.json();
     }, withCsrf);
-    assert.equal((await probe(false)).errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    assert.equal((await probe(false)).errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
     assert.equal((await probe(true)).data?.me?.email, 'manager@clientele.local');
     // Another tab of the same browser is signed in by the cookie.
     const other = await page.context().newPage();

@@ -17,8 +17,8 @@ pub enum AppError {
     Unauthenticated(&'static str),
     /// `FORBIDDEN`: the caller's role may not do this.
     Forbidden,
-    /// `FORBIDDEN`: a browser request that could have been forged by another site (a cookie
-    /// session without its `X-CSRF-Token`, or a form-encoded POST with no credentials).
+    /// `FORBIDDEN`: a browser request that could have been forged by another site (`signIn`
+    /// posted as a form encoding).
     CrossSite,
     /// `NOT_FOUND`: the named thing does not exist.
     NotFound(&'static str),
@@ -81,8 +81,8 @@ impl AppError {
         match self {
             Self::Unauthenticated(why) => (*why).to_owned(),
             Self::Forbidden => "your role does not allow this".to_owned(),
-            Self::CrossSite => "refused as a possible cross-site request: a signed-in app \
-                                request must carry its session's X-CSRF-Token header"
+            Self::CrossSite => "refused as a possible cross-site request: send it as JSON \
+                                (Content-Type: application/json)"
                 .to_owned(),
             Self::NotFound(what) => format!("{what} not found"),
             Self::Validation(fields) => match fields.as_slice() {

@@ -144,8 +144,8 @@ async fn the_app_session_is_a_cookie_no_script_can_read_with_a_csrf_token(pool: 
         "{answer}"
     );
 
-    // A POST the cookie authenticates without the CSRF token (what a forged cross-site
-    // request would be), or with another session's, is refused before it runs.
+    // A POST with the cookie but without its CSRF token (what a forged cross-site request
+    // would be), or with another session's, runs signed out: the mutation is refused.
     let create =
         json!({ "query": "mutation { createClient(input: { name: \"Forged Ltd\" }) { id } }" });
     let (_, other, _) = sign_in_as(&app, "admin@test.local", &[]).await;
@@ -153,7 +153,11 @@ async fn the_app_session_is_a_cookie_no_script_can_read_with_a_csrf_token(pool: 
         let mut headers = vec![("cookie", cookie.as_str())];
         headers.extend(presented.map(|p| ("x-csrf-token", p)));
         let (_, _, answer) = post(&app, &headers, &create).await;
-        assert_eq!(code(&answer), Some("FORBIDDEN"), "{presented:?}: {answer}");
+        assert_eq!(
+            code(&answer),
+            Some("UNAUTHENTICATED"),
+            "{presented:?}: {answer}"
+        );
     }
     let forged: i64 = sqlx::query_scalar("select count(*) from clients where name = 'Forged Ltd'")
         .fetch_one(&app.pool)

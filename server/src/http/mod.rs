@@ -150,9 +150,9 @@ struct Caller {
 }
 
 /// Resolves the credentials of a request to the viewer: the `Authorization` header
-/// (services, analysts), else the app's session cookie, whose POSTs must carry the
-/// session's `X-CSRF-Token`. A present but bad bearer token is an error, never silently
-/// anonymous; a stale cookie is dropped. The role is re-read so a demoted or deactivated
+/// (services, analysts), else the app's session cookie, which counts on a POST only with
+/// the session's `X-CSRF-Token`. A present but bad bearer token is an error, never
+/// silently anonymous; a stale cookie is dropped. The role is re-read so a demoted or deactivated
 /// user loses access at once.
 async fn authenticate(state: &AppState, method: &Method, headers: &HeaderMap) -> ApiResult<Caller> {
     if let Some(value) = headers.get(header::AUTHORIZATION) {
@@ -168,13 +168,19 @@ async fn authenticate(state: &AppState, method: &Method, headers: &HeaderMap) ->
             stale_cookie: false,
         });
     };
+    // Without its CSRF token a POST may have been forged by another site (or is a call that
+    // means to be anonymous, such as GraphiQL's sign-in in a browser that also holds the
+    // app's session): the cookie does not count, and the request runs signed out.
     if method == Method::POST {
         let presented = headers
             .get(auth::cookie::CSRF_HEADER)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
         if !state.jwt.csrf().matches(session, presented) {
-            return Err(AppError::CrossSite);
+            return Ok(Caller {
+                viewer: None,
+                stale_cookie: false,
+            });
         }
     }
     match viewer_of_token(state, session).await {
