@@ -2,7 +2,8 @@
 // downloaded browser), sign-in, screenshots.
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -48,8 +49,48 @@ export async function signIn(page, role) {
   await page.getByRole('heading', { name: 'Clients' }).waitFor();
 }
 
-/** Saves a screenshot under target/e2e-screenshots/. */
-export async function shot(page, name) {
+/** axe-core's script, run in the page by `checkA11y`. */
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+const PHONE = { width: 390, height: 844 };
+
+/**
+ * Runs axe-core's WCAG 2.2 A and AA rules on the page as it is, at its width and at 390 px,
+ * and throws listing every violation (rule, impact, the first nodes and why).
+ */
+export async function checkA11y(page, state) {
+  const original = page.viewportSize();
+  const found = [];
+  for (const size of original.width === PHONE.width ? [original] : [original, PHONE]) {
+    await page.setViewportSize(size);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve())));
+    // A string is run as a script by the debugger protocol, outside the page's CSP.
+    if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE);
+    const violations = await page.evaluate(async ({ tags }) => {
+      const result = await window.axe.run(document, {
+        runOnly: { type: 'tag', values: tags },
+        resultTypes: ['violations'],
+      });
+      return result.violations.map((v) => ({
+        rule: v.id,
+        impact: v.impact,
+        nodes: v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join(' ')}`),
+      }));
+    }, { tags: WCAG });
+    for (const v of violations) found.push({ width: size.width, ...v });
+  }
+  await page.setViewportSize(original);
+  if (found.length > 0) {
+    throw new Error(`axe: ${found.length} WCAG violation(s) in "${state}":\n${JSON.stringify(found, null, 2)}`);
+  }
+}
+
+/**
+ * Saves a screenshot under target/e2e-screenshots/, after checking the state with axe at
+ * its width and at 390 px (`{ a11y: false }` for pages that are not the app's).
+ */
+export async function shot(page, name, { a11y = true } = {}) {
+  if (a11y) await checkA11y(page, name);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 

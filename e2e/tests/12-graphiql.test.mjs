@@ -66,7 +66,8 @@ describe('GraphiQL', () => {
     assert.match(text, /"total": \d+/);
     assert.ok(authorizations.length >= 1, 'the query was sent');
     assert.match(authorizations.at(-1), /^Bearer \S+/);
-    await shot(page, 'graphiql');
+    // GraphiQL's own markup is npm's, not ours: screenshot only.
+    await shot(page, 'graphiql', { a11y: false });
 
     assert.deepEqual(elsewhere, [], 'nothing asked of another origin');
     assert.deepEqual(problems, [], 'no console errors (CSP included)');

@@ -36,8 +36,18 @@ describe('the client list', () => {
     assert.ok(total >= 50, `only ${total} clients`);
     const pages = Math.ceil(total / 20);
     const first = await cardNames(page);
+    const live = page.locator('[role="status"][aria-live="polite"]', { hasText: 'clients match' });
+    await live.filter({ hasText: `${total} clients match; page 1 of ${pages}.` }).waitFor();
     await page.getByRole('button', { name: 'Next →' }).click();
     await status.filter({ hasText: `Page 2 of ${pages}` }).waitFor();
+    // Announced, and the focus is at the top of the new page, not left on Next.
+    await live.filter({ hasText: `page 2 of ${pages}.` }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'results-heading');
+    await page.keyboard.press('Tab');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.closest('.client-card')?.querySelector('.client-name')?.textContent?.trim()),
+      (await cardNames(page))[0],
+    );
     assert.match(page.url(), /page=2/);
     const second = await cardNames(page);
     assert.equal(second.length, 20);

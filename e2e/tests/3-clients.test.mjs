@@ -11,7 +11,12 @@ describe('clients', () => {
   test('a manager creates a client with three contacts and sees the primary badge', async () => {
     const page = await newPage(browser);
     await signIn(page, 'manager');
+    // After sign-in the focus is on the page's main content, not on the body.
+    await page.waitForFunction(() => document.activeElement?.id === 'main');
     await page.getByRole('link', { name: 'Create client' }).click();
+    await page.getByLabel('Name *').waitFor();
+    assert.equal(await page.title(), 'Create client — Clients — Clientele');
+    await shot(page, 'create-profile-step');
     const name = `Quillfeather Robotics ${Date.now()}`;
     await page.getByLabel('Name *').fill(name);
     await page.getByLabel('Industry').fill('Robotics');
@@ -30,9 +35,20 @@ describe('clients', () => {
       await page.getByLabel(`Email (contact ${i + 1})`).fill(email);
       await page.getByLabel(`Phone (contact ${i + 1})`).fill(phone);
     }
+    // A fourth row added and removed again: the focus goes to the row that takes its
+    // place, and the rows keep their numbers.
+    await page.getByRole('button', { name: 'Add contact' }).click();
+    await page.getByLabel('Full name (contact 4) *').fill('Removed Again');
+    await page.getByRole('button', { name: 'Remove contact 4' }).click();
+    await page.waitForFunction(() => document.activeElement?.closest('fieldset')?.id === 'contact-3');
+    assert.equal(await page.getByLabel('Full name (contact 3) *').inputValue(), 'Mei Chen');
+    assert.equal(await page.getByLabel('Full name (contact 4) *').count(), 0);
     await page.getByRole('radio', { name: 'Primary contact' }).nth(1).check();
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('heading', { name: 'Review' }).waitFor();
+    // Each step change puts the focus on the new step's heading.
+    await page.waitForFunction(() => document.activeElement?.id === 'step-heading');
+    assert.match(await page.evaluate(() => document.activeElement.textContent), /Step 3 of 3: Review/);
     await shot(page, 'create-review');
     await page.getByRole('button', { name: 'Create client' }).click();
 
@@ -60,6 +76,12 @@ describe('clients', () => {
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByText('must look like name@example.com').waitFor();
     await page.getByText('must have 7 to 15 digits').waitFor();
+    // The focus goes to the first field in error.
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true');
+    assert.equal(
+      await page.evaluate(() => document.activeElement.labels?.[0]?.textContent?.trim()),
+      'Email (contact 1)',
+    );
     assert.equal(await page.getByRole('heading', { name: 'Review' }).count(), 0);
     await shot(page, 'create-inline-validation');
     await page.context().close();
@@ -109,8 +131,24 @@ describe('clients', () => {
     const header = page.locator('.client-header');
     await header.locator('.badge', { hasText: /^Active$/ }).waitFor();
 
-    await page.getByRole('button', { name: 'Deactivate', exact: true }).click();
+    // By keyboard: the dialog is modal (Tab never leaves it), Escape closes it, and focus
+    // returns to the button that opened it.
+    const opener = page.getByRole('button', { name: 'Deactivate', exact: true });
+    await opener.focus();
+    await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    const focusInDialog = () => page.evaluate(() => Boolean(document.activeElement?.closest('dialog[open]')));
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'dialog-title');
+    for (let i = 0; i < 12; i += 1) {
+      await page.keyboard.press(i % 3 === 2 ? 'Shift+Tab' : 'Tab');
+      assert.ok(await focusInDialog(), `Tab ${i + 1} left the dialog`);
+    }
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Deactivate');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Deactivate', exact: true }).click();
     await dialog.getByText('is required').waitFor();
     await dialog.getByLabel('Reason *').fill('Contract ended');
@@ -134,8 +172,15 @@ describe('clients', () => {
     const page = await newPage(browser);
     await signIn(page, 'manager');
     await page.locator('.client-card .client-name').first().click();
+    // Edit moves the focus to the form's heading, Cancel back to Edit.
     await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await page.waitForFunction(() => document.activeElement?.id === 'edit-heading');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForFunction(() => document.activeElement?.id === 'edit-client');
+    await page.keyboard.press('Enter');
     const form = page.getByRole('form', { name: 'Edit client' });
+    await page.waitForFunction(() => document.activeElement?.id === 'edit-heading');
+    await shot(page, 'manager-edit-form');
     await form.getByLabel('City').fill('Reykjavík');
     await form.getByLabel('Account manager').selectOption({ label: 'Grace Hopper' });
     // Grace leaves the agency while the form is open: the picker still offers her, and
@@ -145,6 +190,8 @@ describe('clients', () => {
       await form.getByRole('button', { name: 'Save' }).click();
       const field = form.locator('.field', { has: page.getByLabel('Account manager') });
       await field.getByText('must be an active manager or admin').waitFor();
+      // The server's refusal takes the focus to the field it names.
+      await page.waitForFunction(() => document.activeElement?.id === 'account-manager');
       await shot(page, 'manager-edit-server-error');
     } finally {
       sql("update users set is_active = true where email = 'grace.hopper@clientele.local'");
@@ -152,6 +199,8 @@ describe('clients', () => {
     await form.getByLabel('Account manager').selectOption({ label: 'Max Manager' });
     await form.getByRole('button', { name: 'Save' }).click();
     await page.locator('.overview').getByText('Reykjavík').waitFor();
+    // Saved and reloaded: the focus is back on Edit, not on the page.
+    await page.waitForFunction(() => document.activeElement?.id === 'edit-client');
     await shot(page, 'manager-edited');
     await page.context().close();
   });

@@ -32,12 +32,21 @@ describe('the client page', () => {
     await page.goto(`/clients/${id}`);
     await page.locator('.contacts .contact').first().waitFor();
 
+    // The focus follows the keyboard user: into the form, to the refused field, back to
+    // the button that opened it.
+    const focused = () => page.evaluate(() => document.activeElement?.labels?.[0]?.textContent?.trim() ?? document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim());
     await page.getByRole('button', { name: 'Add contact' }).click();
     const added = page.getByRole('form', { name: 'New contact' });
+    await added.waitFor();
+    assert.equal(await focused(), 'Full name *');
+    await added.getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForFunction(() => document.activeElement?.id === 'add-contact');
+    await page.keyboard.press('Enter');
     await added.getByLabel('Full name *').fill('Iris Vega');
     await added.getByLabel('Email').fill('iris(at)contacts');
     await added.getByRole('button', { name: 'Save contact' }).click();
     await added.getByText('must look like name@example.com').waitFor();
+    await page.waitForFunction(() => document.activeElement?.closest('form')?.id === 'contact-form-new' && document.activeElement?.type === 'email');
     await added.getByLabel('Email').fill('iris@contacts.example');
     await added.getByRole('button', { name: 'Save contact' }).click();
     await page.locator('.contacts .contact-name', { hasText: 'Iris Vega' }).waitFor();
@@ -47,14 +56,16 @@ describe('the client page', () => {
     await edit.getByLabel('Title').fill('Head of People');
     await edit.getByRole('button', { name: 'Save contact' }).click();
     await page.locator('.contacts .contact-title', { hasText: 'Head of People' }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Edit Leo Park');
 
-    await page.getByRole('button', { name: 'Make Leo Park the primary contact' }).click();
+    await page.getByRole('button', { name: 'Make primary: Leo Park' }).click();
     await page.locator('.contacts .contact', { has: page.locator('.badge-primary') }).filter({ hasText: 'Leo Park' }).waitFor();
     // The server refuses to switch off the primary contact while others remain.
     await page.getByRole('button', { name: 'Deactivate Leo Park' }).click();
     await page.getByRole('alert').filter({ hasText: 'make another contact primary' }).waitFor();
     await page.getByRole('button', { name: 'Deactivate Nora Kim' }).click();
     await page.waitForFunction(() => ![...document.querySelectorAll('.contacts .contact-name')].some((n) => n.textContent.includes('Nora Kim')));
+    await page.waitForFunction(() => document.activeElement?.id === 'contacts-heading');
     const names = await contactNames(page);
     assert.ok(names[0].startsWith('Leo Park'), names.join(', '));
     assert.equal(names.length, 2);

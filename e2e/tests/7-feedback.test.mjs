@@ -75,6 +75,8 @@ describe('the feedback tab', () => {
 
     await q4.getByRole('button', { name: 'Finalize the feedback for 2025-Q4' }).click();
     const dialog = page.getByRole('dialog', { name: 'Finalize the feedback for 2025-Q4?' });
+    await dialog.waitFor();
+    await shot(page, 'feedback-finalize-dialog');
     await dialog.getByRole('button', { name: 'Finalize' }).click();
     await q4.getByText('Finalized').waitFor();
     assert.equal(await q4.getByRole('button', { name: 'Finalize the feedback for 2025-Q4' }).count(), 0);

@@ -121,6 +121,7 @@ describe('jobs and the dashboard', () => {
     await dialog.getByRole('button', { name: 'Link 2 jobs' }).click();
     await dialog.getByRole('alert').filter({ hasText: 'Nothing was linked: a chosen job no longer exists.' }).waitFor();
     await dialog.getByText('1 job found').waitFor();
+    await shot(page, 'jobs-link-dialog-refused');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await page.getByText('No jobs are linked to this client yet.').waitFor();
 
@@ -131,6 +132,8 @@ describe('jobs and the dashboard', () => {
     await page.getByRole('status').filter({ hasText: 'Linked 1 job.' }).waitFor();
     await page.getByRole('button', { name: `Unlink ${prefix} keeper` }).click();
     const confirm = page.getByRole('dialog', { name: `Unlink ${prefix} keeper?` });
+    await confirm.waitFor();
+    await shot(page, 'jobs-unlink-dialog');
     await confirm.getByRole('button', { name: 'Unlink' }).click();
     await page.getByRole('status').filter({ hasText: `Unlinked ${prefix} keeper.` }).waitFor();
     await page.getByText('No jobs are linked to this client yet.').waitFor();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
-import { BASE_URL, launch, newPage, signIn } from '../helpers.mjs';
+import { BASE_URL, checkA11y, launch, newPage, signIn } from '../helpers.mjs';
 
 /** GET `path` with exactly these headers; the raw (still encoded) body. */
 function get(path, headers = {}) {
@@ -25,6 +25,20 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 describe('serving the app', () => {
+  test('the accessibility check fails on a page that breaks WCAG', async () => {
+    // The check every screenshot runs must be able to fail: a bare image, an unnamed button
+    // and grey-on-white text are three violations axe reports.
+    const page = await newPage(browser);
+    await page.setContent('<html lang="en"><head><title>bad</title></head><body><main>'
+      + '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><button></button>'
+      + '<p style="color:#bbb;background:#fff">faint</p></main></body></html>');
+    await assert.rejects(checkA11y(page, 'a broken page'), (error) => {
+      for (const rule of ['image-alt', 'button-name', 'color-contrast']) assert.match(error.message, new RegExp(rule));
+      return true;
+    });
+    await page.context().close();
+  });
+
   test('the wasm goes out compressed, and every page carries the policy and headers', async () => {
     const page = await get('/clients', { 'accept-encoding': 'identity' });
     assert.equal(page.status, 200);
@@ -71,12 +85,12 @@ describe('serving the app', () => {
       if (message.type() === 'error') problems.push(message.text());
     });
     await page.goto('/login');
-    await page.waitForFunction((t) => document.title === t, 'Sign in · Clientele');
+    await page.waitForFunction((t) => document.title === t, 'Sign in — Clientele');
     await signIn(page, 'manager');
-    await page.waitForFunction((t) => document.title === t, 'Clients · Clientele');
+    await page.waitForFunction((t) => document.title === t, 'Clients — Clientele');
     await page.getByRole('link', { name: 'Acme Industries', exact: true }).click();
     await page.getByRole('img', { name: 'Jobs by status' }).waitFor();
-    await page.waitForFunction((t) => document.title === t, 'Acme Industries · Clientele');
+    await page.waitForFunction((t) => document.title === t, 'Acme Industries — Clients — Clientele');
     const shown = {
       Jobs: () => page.getByRole('region', { name: "The client's jobs" }),
       Communications: () => page.locator('.timeline'),
@@ -120,7 +134,7 @@ describe('serving the app', () => {
 
     await page.goto('/clients/new');
     await page.getByRole('heading', { name: 'Create client' }).waitFor();
-    await page.waitForFunction((t) => document.title === t, 'Create client · Clientele');
+    await page.waitForFunction((t) => document.title === t, 'Create client — Clients — Clientele');
     assert.deepEqual(problems, []);
     assert.deepEqual(page.errors, []);
     await page.context().close();

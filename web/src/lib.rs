@@ -61,6 +61,17 @@ fn SignedIn() -> impl IntoView {
             navigate("/login", Default::default());
         });
     };
+    // A new page (not a tab of the same client, not a filter change) starts at its main
+    // content: focus there, so a keyboard or screen-reader user is not left on the body.
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        let page: String = path.split('/').take(3).collect::<Vec<_>>().join("/");
+        if previous.as_ref().is_some_and(|p| *p != page) || previous.is_none() {
+            components::focus_after_render("#main");
+        }
+        page
+    });
     move || match session.user() {
         None => {
             let to = if session.expired() {
@@ -74,6 +85,7 @@ fn SignedIn() -> impl IntoView {
             let role = user.role.as_str();
             let sign_out = sign_out.clone();
             view! {
+                <a class="skip-link" href="#main">"Skip to main content"</a>
                 <header class="topbar">
                     <A href="/clients" attr:class="brand">"Clientele"</A>
                     <nav aria-label="Main">
@@ -85,7 +97,7 @@ fn SignedIn() -> impl IntoView {
                         <button type="button" class="button-quiet" on:click=sign_out>"Sign out"</button>
                     </div>
                 </header>
-                <main class="page">
+                <main class="page" id="main" tabindex="-1">
                     <Outlet/>
                 </main>
             }

@@ -21,18 +21,11 @@ pub fn ensure_browser() -> anyhow::Result<()> {
     if !Path::new("/usr/bin/chromium").exists() {
         setup::apt_install(&["chromium"])?;
     }
-    if !setup::root()
-        .join("e2e/node_modules/playwright-core")
-        .exists()
-    {
-        eprintln!("installing playwright-core from npm (no browser download)");
-        setup::run(
-            Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-                .current_dir(setup::root().join("e2e"))
-                // playwright-core downloads nothing, but make sure no browser fetch is tried.
-                .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
-        )?;
+    let e2e = setup::root().join("e2e");
+    if !setup::npm_installed(&e2e) {
+        // playwright-core downloads no browser; axe-core is one script.
+        eprintln!("installing playwright-core and axe-core from npm (no browser download)");
+        setup::npm_ci(&e2e)?;
     }
     Ok(())
 }

@@ -197,7 +197,7 @@ pub fn ensure_tools() -> anyhow::Result<()> {
 const NPM_STAMP: &str = "node_modules/.clientele-package-lock.json";
 
 /// Whether `node_modules` of `dir` holds exactly what its `package-lock.json` asks for.
-fn npm_installed(dir: &Path) -> bool {
+pub fn npm_installed(dir: &Path) -> bool {
     match (
         std::fs::read(dir.join("package-lock.json")),
         std::fs::read(dir.join(NPM_STAMP)),
@@ -208,9 +208,11 @@ fn npm_installed(dir: &Path) -> bool {
 }
 
 /// `npm ci` in `dir`, then a stamp so that the next run knows it is done.
-fn npm_ci(dir: &Path) -> anyhow::Result<()> {
+pub fn npm_ci(dir: &Path) -> anyhow::Result<()> {
     run(Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        // Never a browser download (playwright-core has none, but be sure).
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
         .current_dir(dir))?;
     std::fs::copy(dir.join("package-lock.json"), dir.join(NPM_STAMP))
         .context("stamping node_modules")?;

@@ -2,10 +2,12 @@
 
 pub mod charts;
 mod logo;
+mod modal;
 mod profile_form;
 mod rating_slider;
 
 pub use logo::{LogoPicker, upload_logo};
+pub use modal::Modal;
 pub use profile_form::{ProfileDraft, ProfileForm, ProfileValues, filled};
 pub use rating_slider::RatingSlider;
 
@@ -138,7 +140,9 @@ pub fn Picker(
     view! {
         <div class="field" class:field-invalid=move || error.get().is_some()>
             <label for=id>{label}</label>
-            <select id=id prop:value=move || value.get() on:change=move |ev| on_change.run(event_target_value(&ev))>
+            <select id=id prop:value=move || value.get() on:change=move |ev| on_change.run(event_target_value(&ev))
+                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                aria-describedby=format!("{id}-error")>
                 <option value="">{empty}</option>
                 {move || {
                     options
@@ -151,7 +155,7 @@ pub fn Picker(
                         .collect_view()
                 }}
             </select>
-            <p class="field-error">{move || error.get()}</p>
+            <p class="field-error" id=format!("{id}-error")>{move || error.get()}</p>
         </div>
     }
 }
@@ -204,10 +208,31 @@ pub fn Pager(
     }
 }
 
-/// Names the browser tab after the page: `<what> · Clientele`, so every page and its
-/// history entry says where it is.
+/// Moves the focus to the first element matching `selector` once the view has updated
+/// (on the next animation frame): the new heading after a step or page change, the first
+/// invalid field after a refused form.
+pub fn focus_after_render(selector: impl Into<String>) {
+    use wasm_bindgen::{JsCast, closure::Closure};
+    let selector = selector.into();
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let focus = Closure::once_into_js(move || {
+        let target = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(&selector).ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(target) = target {
+            let _ = target.focus();
+        }
+    });
+    let _ = window.request_animation_frame(focus.unchecked_ref());
+}
+
+/// Names the browser tab after the page, most specific first (`Acme Corp — Clients —
+/// Clientele`), so every page and its history entry says where it is.
 pub fn set_title(what: &str) {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-        document.set_title(&format!("{what} · Clientele"));
+        document.set_title(&format!("{what} — Clientele"));
     }
 }

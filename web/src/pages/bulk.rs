@@ -3,14 +3,14 @@
 //! run answers it, and only then the real run and its result per client.
 
 use clientele_core::ClientStatus;
-use leptos::{html, prelude::*, task::spawn_local};
+use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     api::{
         self, ApiError,
         operations::{BulkUpdateClients, bulk_update_clients as op},
     },
-    components::{ErrorNotice, account_managers},
+    components::{ErrorNotice, Modal, account_managers},
     session::Session,
 };
 
@@ -153,15 +153,11 @@ pub fn BulkBar(selected: RwSignal<Vec<Picked>>, on_done: Callback<()>) -> impl I
     };
     let field_error =
         move |name: &'static str| move || failure.with(|f| f.as_ref().and_then(|f| f.field(name)));
-    let preview_button = NodeRef::<html::Button>::new();
     let close = Callback::new(move |applied: bool| {
         result.set(None);
         if applied {
             selected.set(Vec::new());
             on_done.run(());
-        } else if let Some(button) = preview_button.get_untracked() {
-            // Back where the dialog was opened from.
-            let _ = button.focus();
         }
     });
 
@@ -236,7 +232,7 @@ pub fn BulkBar(selected: RwSignal<Vec<Picked>>, on_done: Callback<()>) -> impl I
                 }}
             </div>
             <div class="bulk-actions">
-                <button type="button" class="button" node_ref=preview_button
+                <button type="button" id="bulk-preview" class="button"
                     disabled=move || busy.get() || too_many() on:click=move |_| run(true, false)>
                     "Preview changes"
                 </button>
@@ -272,12 +268,6 @@ fn BulkDialog(
     let dry_run = outcome.dry_run;
     let totals = outcome.totals.clone();
     let go_on = RwSignal::new(false);
-    let heading = NodeRef::<html::H2>::new();
-    Effect::new(move |_| {
-        if let Some(heading) = heading.get() {
-            let _ = heading.focus();
-        }
-    });
     let title = if dry_run {
         "Preview of the changes".to_owned()
     } else {
@@ -340,14 +330,12 @@ fn BulkDialog(
         if totals.ok == 1 { "" } else { "s" }
     );
     view! {
-        <div class="dialog-backdrop" on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-            if ev.key() == "Escape" { on_close.run(!dry_run); }
-        }>
-            <div class="dialog card dialog-wide" role="dialog" aria-modal="true" aria-labelledby="bulk-dialog-title"
-                aria-describedby="bulk-dialog-summary">
-                <h2 id="bulk-dialog-title" tabindex="-1" node_ref=heading>{title}</h2>
+        <Modal labelled_by="bulk-dialog-title" described_by="bulk-dialog-summary" class="dialog-wide"
+            return_to="#bulk-preview"
+            on_close=Callback::new(move |()| on_close.run(!dry_run))>
+                <h2 id="bulk-dialog-title" tabindex="-1">{title}</h2>
                 <p id="bulk-dialog-summary">{summary}</p>
-                <div class="table-wrap">
+                <div class="table-wrap" role="region" aria-label="Each client's change" tabindex="0">
                     <table class="clients-table bulk-table">
                         <thead>
                             <tr>
@@ -381,8 +369,7 @@ fn BulkDialog(
                         }.into_any()
                     }}
                 </div>
-            </div>
-        </div>
+        </Modal>
     }
 }
 

@@ -155,6 +155,10 @@ pub fn ClientListPage() -> impl IntoView {
         let variables = state.get().variables();
         async move { api::call::<ClientList>(session, variables).await }
     });
+    // One polite live region says what a search, filter or page change found; after a page
+    // change the focus goes to the top of the new results.
+    let announcement = RwSignal::new(String::new());
+    let focus_results = StoredValue::new(false);
     let may_bulk = session.may(Permission::BulkOperations);
     let selected = RwSignal::new(Vec::<Picked>::new());
     let filters = LocalResource::new(move || async move {
@@ -353,6 +357,7 @@ pub fn ClientListPage() -> impl IntoView {
                 <Show when=move || may_bulk && state.with(|s| s.table) && selected.with(|s| !s.is_empty())>
                     <BulkBar selected=selected on_done=Callback::new(move |()| clients.refetch())/>
                 </Show>
+                <p class="visually-hidden" role="status" aria-live="polite">{move || announcement.get()}</p>
                 <Transition fallback=|| view! { <Loading label="Loading clients…"/> }>
                     {move || Suspend::new(async move {
                         match clients.await {
@@ -360,6 +365,19 @@ pub fn ClientListPage() -> impl IntoView {
                             Ok(data) => {
                                 let page = data.clients.page_info;
                                 let items = data.clients.items;
+                                announcement.set(match page.total {
+                                    0 => "No clients match these filters.".to_owned(),
+                                    1 => "1 client matches.".to_owned(),
+                                    n => format!(
+                                        "{n} clients match; page {} of {}.",
+                                        page.page,
+                                        page.total_pages.max(1)
+                                    ),
+                                });
+                                if focus_results.get_value() {
+                                    focus_results.set_value(false);
+                                    crate::components::focus_after_render("#results-heading");
+                                }
                                 let table = state.with_untracked(|s| s.table);
                                 let body = if items.is_empty() {
                                     view! { <p class="empty">"No clients match these filters."</p> }.into_any()
@@ -370,12 +388,18 @@ pub fn ClientListPage() -> impl IntoView {
                                     view! { <ClientCards items=items/> }.into_any()
                                 };
                                 view! {
+                                    <h2 id="results-heading" class="visually-hidden" tabindex="-1">
+                                        {format!("Results, page {}", page.page)}
+                                    </h2>
                                     {body}
                                     <Pager
                                         page=page.page
                                         total_pages=page.total_pages
                                         total=page.total
-                                        on_page=Callback::new(move |p: i64| change(&|s: &mut ListState| s.page = p))
+                                        on_page=Callback::new(move |p: i64| {
+                                            focus_results.set_value(true);
+                                            change(&|s: &mut ListState| s.page = p);
+                                        })
                                     />
                                 }
                                 .into_any()
@@ -466,7 +490,7 @@ fn ClientTable(items: Vec<Item>, selected: Option<RwSignal<Vec<Picked>>>) -> imp
         }
     });
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" aria-label="Clients" tabindex="0">
             <table class="clients-table">
                 <thead>
                     <tr>

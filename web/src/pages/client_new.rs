@@ -49,7 +49,7 @@ impl ContactDraft {
 /// The create form.
 #[component]
 pub fn NewClientPage() -> impl IntoView {
-    crate::components::set_title("Create client");
+    crate::components::set_title("Create client — Clients");
     let session = Session::get();
     let navigate = use_navigate();
     let step = RwSignal::new(0_usize);
@@ -140,6 +140,8 @@ pub fn NewClientPage() -> impl IntoView {
             for s in step.get_untracked()..target {
                 if !validate_step(s) {
                     step.set(s);
+                    // Where the first mistake is, for keyboard and screen-reader users.
+                    crate::components::focus_after_render("[aria-invalid=\"true\"]");
                     return;
                 }
             }
@@ -147,6 +149,14 @@ pub fn NewClientPage() -> impl IntoView {
         errors.set(BTreeMap::new());
         step.set(target);
     };
+    // Every step change puts the focus on the new step's heading.
+    Effect::new(move |previous: Option<usize>| {
+        let now = step.get();
+        if previous.is_some_and(|p| p != now) {
+            crate::components::focus_after_render("#step-heading");
+        }
+        now
+    });
 
     // Rows are owned by the page, not by the step that adds them, so they outlive
     // switching between steps.
@@ -279,6 +289,9 @@ pub fn NewClientPage() -> impl IntoView {
         </Show>
         {move || failure.get().map(|e| view! { <ErrorNotice error=e/> })}
         <div class="card form wizard">
+            <h2 id="step-heading" tabindex="-1" class="step-heading">
+                {move || format!("Step {} of 3: {}", step.get() + 1, STEPS[step.get()])}
+            </h2>
             <Show when=move || step.get() == 0>
                 <ProfileForm draft=draft errors=errors managers=managers on_name_blur=Callback::new(check_duplicates)/>
                 <LogoPicker file=logo problem=logo_problem/>
@@ -288,13 +301,15 @@ pub fn NewClientPage() -> impl IntoView {
                 <p class="field-error">{move || errors.with(|e| e.get("contacts").cloned())}</p>
                 <For
                     each=move || contacts.get().into_iter().enumerate()
-                    key=|(_, c)| c.key
+                    // The position is part of the key: after a removal the rows below it are
+                    // drawn again with their new numbers (their values live in the drafts).
+                    key=|(index, c)| (*index, c.key)
                     children=move |(index, c)| {
                         let err = move |field: &'static str| {
                             Signal::derive(move || errors.with(|e| e.get(&format!("contacts[{index}].{field}")).cloned()))
                         };
                         view! {
-                            <fieldset class="contact-row">
+                            <fieldset class="contact-row" id=format!("contact-{}", index + 1)>
                                 <legend>{format!("Contact {}", index + 1)}</legend>
                                 <div class="grid-3">
                                     <TextField label=format!("Full name (contact {})", index + 1) value=c.full_name error=err("fullName") required=true/>
@@ -313,11 +328,15 @@ pub fn NewClientPage() -> impl IntoView {
                                         disabled=move || contacts.with(|l| l.len() <= 1)
                                         on:click=move |_| {
                                             contacts.update(|list| list.retain(|x| x.key != c.key));
+                                            let left = contacts.with_untracked(Vec::len);
                                             if primary.get_untracked() == c.key
                                                 && let Some(first) = contacts.with_untracked(|l| l.first().map(|x| x.key))
                                             {
                                                 primary.set(first);
                                             }
+                                            // The focus goes to the contact that took its place (or the
+                                            // one before it), not to the page.
+                                            crate::components::focus_after_render(format!("#contact-{} input", index.min(left.saturating_sub(1)) + 1));
                                         }>
                                         {format!("Remove contact {}", index + 1)}
                                     </button>
@@ -329,7 +348,6 @@ pub fn NewClientPage() -> impl IntoView {
                 <button type="button" class="button-quiet" on:click=add_contact>"Add contact"</button>
             </Show>
             <Show when=move || step.get() == 2>
-                <h2>"Review"</h2>
                 {move || logo_problem.get().zip(created_id.get()).map(|(why, id)| view! {
                     <div class="notice notice-warning" role="alert">
                         {why}" "<A href=format!("/clients/{id}")>"Open the client"</A>

@@ -25,7 +25,7 @@ use crate::{
         },
         upload::upload,
     },
-    components::{ErrorNotice, Loading, Pager, enum_name, from_enum_name},
+    components::{ErrorNotice, Loading, Modal, Pager, enum_name, from_enum_name},
     session::Session,
 };
 
@@ -646,12 +646,9 @@ fn LogDialog(on_close: Callback<bool>) -> impl IntoView {
     };
 
     view! {
-        <div class="dialog-backdrop" on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-            if ev.key() == "Escape" { on_close.run(false); }
-        }>
-            <form class="dialog card form" role="dialog" aria-modal="true" aria-labelledby="log-title"
-                novalidate on:submit=submit>
-                <h2 id="log-title">"Log communication"</h2>
+        <Modal labelled_by="log-title" class="dialog-wide" on_close=Callback::new(move |()| on_close.run(false))>
+            <form class="form" novalidate on:submit=submit>
+                <h2 id="log-title" tabindex="-1">"Log communication"</h2>
                 {move || failure.get().map(|e| view! { <ErrorNotice error=e/> })}
                 <div class="grid-2">
                     <div class="field">
@@ -745,7 +742,7 @@ fn LogDialog(on_close: Callback<bool>) -> impl IntoView {
                     </button>
                 </div>
             </form>
-        </div>
+        </Modal>
     }
 }
 

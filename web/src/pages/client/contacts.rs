@@ -14,7 +14,7 @@ use crate::{
             set_primary_contact, update_contact,
         },
     },
-    components::{ErrorNotice, TextField},
+    components::{ErrorNotice, TextField, focus_after_render},
     session::Session,
 };
 
@@ -29,28 +29,31 @@ pub fn ContactsPanel(
     contacts: Vec<Contact>,
     /// Whether the viewer may change them.
     can_edit: bool,
-    /// Called after a change, to reload the client.
-    changed: Callback<()>,
+    /// Called after a change, to reload the client and then focus the element the selector
+    /// names (the control that takes the place of the one pressed).
+    changed: Callback<String>,
 ) -> impl IntoView {
     let session = Session::get();
     let adding = RwSignal::new(false);
     let editing = RwSignal::new(None::<String>);
     let failure = RwSignal::new(None::<ApiError>);
     let count = contacts.len();
-    let run = move |result: Result<(), ApiError>| match result {
+    let run = move |result: Result<(), ApiError>, focus: String| match result {
         Ok(()) => {
             failure.set(None);
-            changed.run(());
+            changed.run(focus);
         }
         Err(error) => failure.set(Some(error)),
     };
     let make_primary = move |id: String| {
         spawn_local(async move {
+            // Its "Make primary" button goes: its Edit button takes the focus.
+            let focus = format!("#{}", edit_button(&id));
             let result =
                 api::call::<SetPrimaryContact>(session, set_primary_contact::Variables { id })
                     .await
                     .map(drop);
-            run(result);
+            run(result, focus);
         });
     };
     let deactivate = move |id: String| {
@@ -67,12 +70,13 @@ pub fn ContactsPanel(
                 api::call::<UpdateContact>(session, update_contact::Variables { id, input })
                     .await
                     .map(drop);
-            run(result);
+            // The contact leaves the list: the panel's heading takes the focus.
+            run(result, "#contacts-heading".to_owned());
         });
     };
     view! {
         <div class="card">
-            <h2>"Contacts"</h2>
+            <h2 id="contacts-heading" tabindex="-1">"Contacts"</h2>
             {move || failure.get().map(|e| view! { <ErrorNotice error=e/> })}
             {(count == 0).then(|| view! { <p class="empty">"No contacts yet."</p> })}
             <ul class="contacts">
@@ -94,22 +98,36 @@ pub fn ContactsPanel(
                                     label=format!("Edit {}", values.full_name)
                                     initial=values.clone()
                                     target=Target::Contact(id.clone())
-                                    done=Callback::new(move |saved: bool| {
-                                        editing.set(None);
-                                        if saved { changed.run(()); }
+                                    done=Callback::new({
+                                        let focus = format!("#{}", edit_button(&id));
+                                        move |saved: bool| {
+                                            editing.set(None);
+                                            // Back on its Edit button.
+                                            if saved {
+                                                changed.run(focus.clone());
+                                            } else {
+                                                focus_after_render(focus.clone());
+                                            }
+                                        }
                                     })
                                 />
                             </Show>
                             <Show when=move || can_edit && !editing_this()>
                                 <div class="entry-actions">
-                                    <button type="button" class="button-quiet"
+                                    <button type="button" class="button-quiet" id=edit_button(&edit_id)
                                         aria-label=format!("Edit {}", c.full_name)
-                                        on:click={ let id = edit_id.clone(); move |_| editing.set(Some(id.clone())) }>"Edit"</button>
+                                        on:click={
+                                            let id = edit_id.clone();
+                                            move |_| {
+                                                editing.set(Some(id.clone()));
+                                                focus_after_render(format!("#{} input", form_id(&Target::Contact(id.clone()))));
+                                            }
+                                        }>"Edit"</button>
                                     {(!c.is_primary).then(|| {
                                         let id = primary_id.clone();
                                         view! {
                                             <button type="button" class="button-quiet"
-                                                aria-label=format!("Make {} the primary contact", c.full_name)
+                                                aria-label=format!("Make primary: {}", c.full_name)
                                                 on:click=move |_| make_primary(id.clone())>"Make primary"</button>
                                         }
                                     })}
@@ -127,7 +145,10 @@ pub fn ContactsPanel(
                 let client_id = client_id.clone();
                 view! {
                 <Show when=move || adding.get() fallback=move || view! {
-                    <button type="button" class="button-quiet" on:click=move |_| adding.set(true)>"Add contact"</button>
+                    <button type="button" id="add-contact" class="button-quiet" on:click=move |_| {
+                        adding.set(true);
+                        focus_after_render("#contact-form-new input");
+                    }>"Add contact"</button>
                 }>
                     <ContactForm
                         label="New contact".to_owned()
@@ -135,7 +156,11 @@ pub fn ContactsPanel(
                         target=Target::Client(client_id.clone())
                         done=Callback::new(move |saved: bool| {
                             adding.set(false);
-                            if saved { changed.run(()); }
+                            if saved {
+                                changed.run("#add-contact".to_owned());
+                            } else {
+                                focus_after_render("#add-contact");
+                            }
                         })
                     />
                 </Show>
@@ -240,6 +265,19 @@ enum Target {
     Contact(String),
 }
 
+/// The id of a contact's Edit button, where the focus goes back after its form.
+fn edit_button(contact: &str) -> String {
+    format!("edit-contact-{contact}")
+}
+
+/// The id of the contact form for `target`.
+fn form_id(target: &Target) -> String {
+    match target {
+        Target::Client(_) => "contact-form-new".to_owned(),
+        Target::Contact(id) => format!("contact-form-{id}"),
+    }
+}
+
 /// The add/edit form of a contact: the server's checks first, then the save, with the
 /// server's errors on their fields.
 #[component]
@@ -270,6 +308,9 @@ fn ContactForm(
     let busy = RwSignal::new(false);
     let error_of =
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
+    let form = form_id(&target);
+    // Where the focus goes when the form is refused: its first refused field.
+    let invalid = format!("#{form} [aria-invalid=\"true\"]");
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let values = ContactValues {
@@ -283,10 +324,12 @@ fn ContactForm(
         let found = values.problems();
         if !found.is_empty() {
             errors.set(found);
+            focus_after_render(invalid.clone());
             return;
         }
         busy.set(true);
         let target = target.clone();
+        let invalid = invalid.clone();
         spawn_local(async move {
             let result = match target {
                 Target::Client(client_id) => {
@@ -311,13 +354,14 @@ fn ContactForm(
                 Ok(()) => done.run(true),
                 Err(error) => {
                     errors.set(error.fields.clone());
+                    focus_after_render(invalid);
                     failure.set(Some(error));
                 }
             }
         });
     };
     view! {
-        <form class="form contact-form" aria-label=label novalidate on:submit=save>
+        <form class="form contact-form" id=form aria-label=label novalidate on:submit=save>
             {move || failure.get().map(|e| view! { <ErrorNotice error=e/> })}
             <div class="grid-2">
                 <TextField label="Full name" value=full_name error=error_of("fullName") required=true/>

@@ -16,7 +16,7 @@ use crate::{
             unlink_job,
         },
     },
-    components::{ErrorNotice, Loading, Pager},
+    components::{ErrorNotice, Loading, Modal, Pager},
     session::Session,
 };
 
@@ -196,9 +196,8 @@ fn LinkDialog(client_id: String, on_close: Callback<Option<usize>>) -> impl Into
         });
     };
     view! {
-        <div class="dialog-backdrop">
-            <div class="dialog card dialog-wide" role="dialog" aria-modal="true" aria-labelledby="link-title">
-                <h2 id="link-title">"Link jobs"</h2>
+        <Modal labelled_by="link-title" class="dialog-wide" on_close=Callback::new(move |()| on_close.run(None))>
+                <h2 id="link-title" tabindex="-1">"Link jobs"</h2>
                 {move || failure.get().map(|e| match e.field("jobIds") {
                     // Another user removed a chosen job meanwhile: the server linked none.
                     Some(_) => view! {
@@ -242,8 +241,7 @@ fn LinkDialog(client_id: String, on_close: Callback<Option<usize>>) -> impl Into
                         }}
                     </button>
                 </div>
-            </div>
-        </div>
+        </Modal>
     }
 }
 
@@ -327,16 +325,14 @@ fn UnlinkDialog(
         });
     };
     view! {
-        <div class="dialog-backdrop">
-            <div class="dialog card" role="dialog" aria-modal="true" aria-labelledby="unlink-title">
-                <h2 id="unlink-title">{format!("Unlink {title}?")}</h2>
+        <Modal labelled_by="unlink-title" on_close=Callback::new(move |()| on_close.run(false))>
+                <h2 id="unlink-title" tabindex="-1">{format!("Unlink {title}?")}</h2>
                 {move || failure.get().map(|e| view! { <ErrorNotice error=e/> })}
                 <p>"The job stays in the system and keeps its candidates; it no longer counts for this client. The link is kept in the audit log and can be made again."</p>
                 <div class="wizard-actions">
                     <button type="button" class="button-quiet" on:click=move |_| on_close.run(false)>"Cancel"</button>
                     <button type="button" class="button-danger" disabled=move || busy.get() on:click=unlink>"Unlink"</button>
                 </div>
-            </div>
-        </div>
+        </Modal>
     }
 }

@@ -38,7 +38,7 @@ use crate::{
         },
     },
     components::{
-        ErrorNotice, Loading, LogoPicker, ProfileDraft, ProfileForm, StatusBadge, TextField,
+        ErrorNotice, Loading, LogoPicker, Modal, ProfileDraft, ProfileForm, StatusBadge, TextField,
         account_managers, enum_name, filled, from_enum_name, upload_logo,
     },
     session::Session,
@@ -56,6 +56,27 @@ pub struct ClientPageState {
     pub client: LocalResource<Result<client_detail::ResponseData, ApiError>>,
     /// The Overview shows the edit form.
     pub editing: RwSignal<bool>,
+    /// What takes the focus once the client has loaded again (the control that replaced the
+    /// one the user pressed, which the reload removes).
+    refocus: StoredValue<Option<String>>,
+}
+
+impl ClientPageState {
+    /// Reloads the client, then puts the focus on `selector`; until then it is there
+    /// already if the element is on the page.
+    pub fn reload_then_focus(&self, selector: impl Into<String>) {
+        let selector = selector.into();
+        self.refocus.set_value(Some(selector.clone()));
+        crate::components::focus_after_render(selector);
+        self.client.refetch();
+    }
+
+    /// Called where the client has just been rendered again.
+    fn focus_after_reload(&self) {
+        if let Some(selector) = self.refocus.try_update_value(Option::take).flatten() {
+            crate::components::focus_after_render(selector);
+        }
+    }
 }
 
 /// A client's page: the header card, the actions, the tabs (each its own address), and the
@@ -71,11 +92,13 @@ pub fn ClientPage() -> impl IntoView {
         async move { api::call::<ClientDetail>(session, client_detail::Variables { id }).await }
     });
     let editing = RwSignal::new(false);
-    provide_context(ClientPageState {
+    let state = ClientPageState {
         id,
         client,
         editing,
-    });
+        refocus: StoredValue::new(None),
+    };
+    provide_context(state);
     let dialog = RwSignal::new(None::<Dialog>);
     let action_error = RwSignal::new(None::<ApiError>);
     let exporting = RwSignal::new(false);
@@ -102,6 +125,7 @@ pub fn ClientPage() -> impl IntoView {
     };
     let edit = move |_| {
         editing.set(true);
+        crate::components::focus_after_render("#edit-heading");
         navigate(
             &format!("/clients/{}", id.get_untracked()),
             Default::default(),
@@ -119,22 +143,23 @@ pub fn ClientPage() -> impl IntoView {
                     Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
                     Ok(data) => {
                         let c = data.client;
-                        crate::components::set_title(&c.name);
+                        crate::components::set_title(&format!("{} — Clients", c.name));
+                        state.focus_after_reload();
                         let active = c.status == ClientStatus::Active;
                         view! {
                             <HeaderCard client=c.clone()/>
                             <div class="actions">
                                 <Show when=move || session.may(Permission::ManageClients) && !editing.get()>
-                                    <button type="button" class="button" on:click=edit.clone()>"Edit"</button>
+                                    <button type="button" id="edit-client" class="button" on:click=edit.clone()>"Edit"</button>
                                 </Show>
                                 <button type="button" class="button-quiet" on:click=export disabled=move || exporting.get()>
                                     {move || if exporting.get() { "Exporting…" } else { "Export PDF" }}
                                 </button>
                                 <Show when=move || session.may(Permission::DeactivateClients) && active>
-                                    <button type="button" class="button-danger" on:click=move |_| dialog.set(Some(Dialog::Deactivate))>"Deactivate"</button>
+                                    <button type="button" id="deactivate-client" class="button-danger" on:click=move |_| dialog.set(Some(Dialog::Deactivate))>"Deactivate"</button>
                                 </Show>
                                 <Show when=move || session.may(Permission::DeactivateClients) && !active>
-                                    <button type="button" class="button" on:click=move |_| dialog.set(Some(Dialog::Reactivate))>"Reactivate"</button>
+                                    <button type="button" id="reactivate-client" class="button" on:click=move |_| dialog.set(Some(Dialog::Reactivate))>"Reactivate"</button>
                                 </Show>
                             </div>
                             {move || dialog.get().map(|kind| view! {
@@ -142,7 +167,11 @@ pub fn ClientPage() -> impl IntoView {
                                     on_close=Callback::new(move |result: Option<Result<(), ApiError>>| {
                                         dialog.set(None);
                                         match result {
-                                            Some(Ok(())) => { action_error.set(None); client.refetch(); }
+                                            // The button pressed is gone: its opposite takes the focus.
+                                            Some(Ok(())) => {
+                                                action_error.set(None);
+                                                state.reload_then_focus(if kind == Dialog::Deactivate { "#reactivate-client" } else { "#deactivate-client" });
+                                            }
                                             Some(Err(e)) => action_error.set(Some(e)),
                                             None => {}
                                         }
@@ -172,9 +201,10 @@ pub fn ClientPage() -> impl IntoView {
 /// The Overview tab: the full record and the contacts, or the edit form.
 #[component]
 pub fn OverviewTab() -> impl IntoView {
+    let state = expect_context::<ClientPageState>();
     let ClientPageState {
         client, editing, ..
-    } = expect_context::<ClientPageState>();
+    } = state;
     view! {
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
@@ -182,13 +212,19 @@ pub fn OverviewTab() -> impl IntoView {
                     Err(_) => ().into_any(),
                     Ok(data) => {
                         let c = data.client;
+                        state.focus_after_reload();
                         (move || if editing.get() {
                             view! { <EditForm client=c.clone() on_done=Callback::new(move |saved: bool| {
                                 editing.set(false);
-                                if saved { client.refetch(); }
+                                // Back on Edit, where the form was opened from.
+                                if saved {
+                                    state.reload_then_focus("#edit-client");
+                                } else {
+                                    crate::components::focus_after_render("#edit-client");
+                                }
                             })/> }.into_any()
                         } else {
-                            view! { <Overview client=c.clone() changed=Callback::new(move |()| client.refetch())/> }.into_any()
+                            view! { <Overview client=c.clone() changed=Callback::new(move |focus: String| state.reload_then_focus(focus))/> }.into_any()
                         }).into_any()
                     }
                 }
@@ -239,7 +275,7 @@ fn HeaderCard(client: Client) -> impl IntoView {
 }
 
 #[component]
-fn Overview(client: Client, changed: Callback<()>) -> impl IntoView {
+fn Overview(client: Client, changed: Callback<String>) -> impl IntoView {
     let session = Session::get();
     let dash = |v: Option<String>| v.unwrap_or_else(|| "—".to_owned());
     let created = format!(
@@ -270,6 +306,9 @@ fn Overview(client: Client, changed: Callback<()>) -> impl IntoView {
         </div>
     }
 }
+
+/// The edit form's first field the last answer refused.
+const FIRST_INVALID: &str = "form[aria-labelledby=\"edit-heading\"] [aria-invalid=\"true\"]";
 
 #[component]
 fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
@@ -302,6 +341,7 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
         let found = draft.problems();
         if !found.is_empty() {
             errors.set(found);
+            crate::components::focus_after_render(FIRST_INVALID);
             return;
         }
         busy.set(true);
@@ -340,6 +380,7 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
                 Err(error) => {
                     busy.set(false);
                     errors.set(error.fields.clone());
+                    crate::components::focus_after_render(FIRST_INVALID);
                     duplicate_warning.set(error.code == "CONFLICT" && !error.duplicates.is_empty());
                     failure.set(Some(error));
                 }
@@ -348,8 +389,8 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
     };
 
     view! {
-        <form class="card form" on:submit=save aria-label="Edit client" novalidate>
-            <h2>"Edit client"</h2>
+        <form class="card form" on:submit=save aria-labelledby="edit-heading" novalidate>
+            <h2 id="edit-heading" tabindex="-1">"Edit client"</h2>
             {move || failure.get().map(|e| view! { <ErrorNotice error=e/> })}
             <ProfileForm draft=draft errors=errors managers=managers/>
             <LogoPicker file=logo problem=logo_problem/>
@@ -438,9 +479,8 @@ fn ConfirmDialog(
         });
     };
     view! {
-        <div class="dialog-backdrop">
-            <div class="dialog card" role="dialog" aria-modal="true" aria-labelledby="dialog-title">
-                <h2 id="dialog-title">{title}</h2>
+        <Modal labelled_by="dialog-title" on_close=Callback::new(move |()| on_close.run(None))>
+                <h2 id="dialog-title" tabindex="-1">{title}</h2>
                 {match kind {
                     Dialog::Deactivate => view! {
                         <p>"The client leaves the active list. Linked jobs stay linked. This is recorded in the audit log."</p>
@@ -457,7 +497,6 @@ fn ConfirmDialog(
                     <button type="button" class=if kind == Dialog::Deactivate { "button-danger" } else { "button" }
                         disabled=move || busy.get() on:click=confirm>{verb}</button>
                 </div>
-            </div>
-        </div>
+        </Modal>
     }
 }

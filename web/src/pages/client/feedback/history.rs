@@ -11,7 +11,7 @@ use crate::{
         self, ApiError,
         operations::{FinalizeFeedback, client_feedback_tab, finalize_feedback},
     },
-    components::{ErrorNotice, Pager},
+    components::{ErrorNotice, Modal, Pager},
     session::Session,
 };
 
@@ -154,6 +154,7 @@ fn FinalizeDialog(
     let session = Session::get();
     let busy = RwSignal::new(false);
     let cancel_button = NodeRef::<html::Button>::new();
+    // The safe choice first (after the dialog has moved focus to its heading).
     Effect::new(move |_| {
         if let Some(button) = cancel_button.get() {
             let _ = button.focus();
@@ -169,19 +170,15 @@ fn FinalizeDialog(
         });
     };
     view! {
-        <div class="dialog-backdrop" on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-            if ev.key() == "Escape" { on_close.run(None); }
-        }>
-            <div class="dialog card" role="dialog" aria-modal="true" aria-labelledby="finalize-title"
-                aria-describedby="finalize-text">
-                <h2 id="finalize-title">{format!("Finalize the feedback for {}?", row.period)}</h2>
+        <Modal labelled_by="finalize-title" described_by="finalize-text"
+            on_close=Callback::new(move |()| on_close.run(None))>
+                <h2 id="finalize-title" tabindex="-1">{format!("Finalize the feedback for {}?", row.period)}</h2>
                 <p id="finalize-text">"Finalized feedback can never be changed again. This is recorded in the audit log."</p>
                 <div class="wizard-actions">
                     <button type="button" class="button-quiet" node_ref=cancel_button
                         on:click=move |_| on_close.run(None)>"Cancel"</button>
                     <button type="button" class="button" disabled=move || busy.get() on:click=confirm>"Finalize"</button>
                 </div>
-            </div>
-        </div>
+        </Modal>
     }
 }
