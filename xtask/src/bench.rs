@@ -4,7 +4,8 @@
 //! (e2e/bench/dashboard-500.mjs) against the real server with demo data.
 //! S3 upload throughput is measured against moto's server, which this command starts, and
 //! the client list side by side with PostGraphile 5 (npm, with Node 22 from npm's `node`
-//! package, in e2e/bench/postgraphile), which the bench starts on the same database.
+//! package, in e2e/bench/postgraphile), which the bench starts on the same database, both
+//! loaded by wrk (Debian's package, installed when missing).
 //! Figures are printed, never asserted: speed is not a test.
 
 use std::process::ExitCode;
@@ -17,9 +18,16 @@ pub fn bench() -> anyhow::Result<ExitCode> {
     let server_url = setup::ensure_postgres()?;
     let moto = services::start_moto()?;
     let postgraphile = ensure_postgraphile()?;
+    // The side by side loads both servers with wrk, as the figures it is compared with were.
+    if !std::path::Path::new("/usr/bin/wrk").exists() {
+        setup::apt_install(&["wrk"])?;
+    }
+    // The side by side runs our release server as its own process, as PostGraphile runs.
+    let release_server = setup::build_release_server()?;
     setup::run(
         setup::cargo()
             .args(["bench", "-p", "clientele-server", "--bench", "api"])
+            .env("CLIENTELE_BENCH_SERVER_BINARY", &release_server)
             .env("CLIENTELE_BENCH_SERVER_URL", &server_url)
             .env("CLIENTELE_BENCH_S3_ENDPOINT", &moto.addr)
             .env("CLIENTELE_BENCH_POSTGRAPHILE", &postgraphile)

@@ -41,6 +41,9 @@ impl Sample {
     }
 }
 
+/// Signs the bench's sessions, here and in the release server the side by side starts.
+const JWT_SECRET: &str = "benchmark-secret-benchmark-secret-benchmark";
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let server = std::env::var("CLIENTELE_BENCH_SERVER_URL")
@@ -53,7 +56,7 @@ async fn main() -> anyhow::Result<()> {
 
     let mut config = Config::from_lookup(|_| None)?;
     config.database_url = format!("{server}/{DATABASE}");
-    config.jwt_secret = Some("benchmark-secret-benchmark-secret-benchmark".to_owned());
+    config.jwt_secret = Some(JWT_SECRET.to_owned());
     config.db_max_connections = 10;
     // The benchmark runs bulk operations back to back.
     config.bulk_runs_per_minute = u32::MAX;
@@ -282,7 +285,7 @@ async fn main() -> anyhow::Result<()> {
         "performance report PDF: {:.1} KB (12 quarters of feedback, 50 jobs, 2,000 candidates)",
         report.pdf_bytes as f64 / 1024.0
     );
-    let load = load::run(state.clone(), &analyst).await?;
+    let load = load::run(state, &analyst).await?;
     println!();
     println!(
         "load: 200 connections on the client list (100 clients + contacts + manager) over \
@@ -296,7 +299,7 @@ async fn main() -> anyhow::Result<()> {
         load.errors,
         load.requests
     );
-    versus::run(state, &analyst, &format!("{server}/{DATABASE}")).await?;
+    versus::run(&analyst, &format!("{server}/{DATABASE}"), JWT_SECRET).await?;
     scale::run(&app, &counter, &analyst, &pool).await?;
     pool.close().await;
     if std::env::var_os("CLIENTELE_BENCH_KEEP").is_none() {
