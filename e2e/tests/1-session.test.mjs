@@ -1,7 +1,7 @@
 // Sign-in for every role, what each role is shown, wrong passwords and expired sessions.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BASE_URL, apiLogin, csrfFor, expiredToken, graphql, launch, newPage, shot, signIn, tokenOf } from '../helpers.mjs';
+import { BASE_URL, EMAILS, PASSWORD, apiLogin, csrfFor, expiredToken, graphql, launch, newPage, shot, signIn, tokenOf } from '../helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -34,6 +34,28 @@ describe('signing in', () => {
     await page.context().close();
   });
 
+  test('signing in goes on to the page that was asked for, on our own site only', async () => {
+    const page = await newPage(browser);
+    await page.goto('/clients?status=ON_HOLD');
+    await page.waitForURL(/\/login\?next=%2Fclients%3Fstatus%3DON_HOLD$/);
+    const form = async () => {
+      await page.getByLabel('Email').fill(EMAILS.manager);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    };
+    await form();
+    await page.waitForURL(/\/clients\?status=ON_HOLD/);
+    await page.getByRole("heading", { name: "Clients" }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login$/);
+    // Another site is never a destination.
+    await page.goto('/login?next=%2F%2Fevil.example%2Fphish');
+    await form();
+    await page.waitForURL(/\/clients$/);
+    assert.equal(new URL(page.url()).host, new URL(BASE_URL).host);
+    await page.context().close();
+  });
+
   test('an expired session sends the user back to sign-in with a message', async () => {
     const page = await newPage(browser);
     await page.goto('/login');
@@ -51,7 +73,7 @@ describe('signing in', () => {
       user: { id: user.id, full_name: user.fullName, email: user.email, role: user.role },
     })), user);
     await page.goto('/clients');
-    await page.waitForURL('**/login?expired=1');
+    await page.waitForURL(/\/login\?expired=1&next=%2Fclients$/);
     await page.getByText('Your session has expired. Please sign in again.').waitFor();
     await shot(page, 'session-expired');
     await page.context().close();
@@ -91,6 +113,11 @@ describe('signing in', () => {
     await other.goto('/login');
     await other.waitForURL('**/clients');
     await other.getByRole('heading', { name: 'Clients' }).waitFor();
+    // A link opened in a new tab lands on its page, not on the list.
+    const deep = await page.context().newPage();
+    await deep.goto('/clients/new');
+    await deep.getByRole('heading', { name: 'Create client' }).waitFor();
+    assert.match(deep.url(), /\/clients\/new$/);
     await page.context().close();
   });
 
@@ -102,9 +129,9 @@ describe('signing in', () => {
     // Tokens count whole seconds: the server ends those issued before the sign-out's second.
     await page.waitForTimeout(1100);
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL('**/login');
+    await page.waitForURL(/\/login$/);
     await page.goto('/clients');
-    await page.waitForURL('**/login');
+    await page.waitForURL(/\/login\?next=%2Fclients$/);
     // The browser dropped the cookies…
     const left = (await page.context().cookies()).map((c) => c.name);
     assert.ok(!left.includes('clientele_session') && !left.includes('clientele_csrf'), left.join());

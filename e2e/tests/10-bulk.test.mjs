@@ -95,7 +95,7 @@ describe('bulk actions', () => {
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     // Focus goes back to the button that opened the preview.
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Preview changes');
+    await page.waitForFunction(() => document.activeElement?.textContent?.trim() === 'Preview changes');
     await page.context().close();
 
     const manager = await newPage(browser);

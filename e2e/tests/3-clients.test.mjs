@@ -146,7 +146,8 @@ describe('clients', () => {
     }
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Deactivate');
+    // Back on the button that opened it (on the next frame, once the dialog has gone).
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Deactivate');
     await page.keyboard.press('Enter');
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Deactivate', exact: true }).click();

@@ -74,10 +74,22 @@ fn SignedIn() -> impl IntoView {
     });
     move || match session.user() {
         None => {
-            let to = if session.expired() {
-                "/login?expired=1"
+            // Sign in first, then on to the page that was asked for.
+            let (path, search) = (
+                location.pathname.get_untracked(),
+                location.search.get_untracked(),
+            );
+            // The router's `search` comes without its `?`.
+            let asked = if search.is_empty() {
+                path
             } else {
-                "/login"
+                format!("{path}?{}", search.trim_start_matches('?'))
+            };
+            let next = String::from(js_sys::encode_uri_component(&asked));
+            let to = if session.expired() {
+                format!("/login?expired=1&next={next}")
+            } else {
+                format!("/login?next={next}")
             };
             view! { <Redirect path=to/> }.into_any()
         }

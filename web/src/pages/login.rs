@@ -23,12 +23,19 @@ pub fn LoginPage() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let expired = move || query.with(|q| q.get("expired").is_some()) || session.expired();
+    // Where the user was going (a link opened in a new tab, an expired session): back there
+    // once signed in. Only a path of our own origin, never `//other.example`.
+    let next = query
+        .with_untracked(|q| q.get("next"))
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/login"))
+        .unwrap_or_else(|| "/clients".to_owned());
 
     if session.user().is_some() {
-        navigate("/clients", Default::default());
+        navigate(&next, Default::default());
     } else if !expired() && crate::session::csrf_token().is_some() {
         // Signed in in another tab: the browser holds the session cookie; ask who it is.
         let navigate = navigate.clone();
+        let next = next.clone();
         spawn_local(async move {
             let known = api::call::<CurrentSession>(session, current_session::Variables {});
             if let Ok(data) = known.await {
@@ -39,7 +46,7 @@ pub fn LoginPage() -> impl IntoView {
                     email: user.email,
                     role: user.role,
                 });
-                navigate("/clients", Default::default());
+                navigate(&next, Default::default());
             }
         });
     }
@@ -52,6 +59,7 @@ pub fn LoginPage() -> impl IntoView {
         busy.set(true);
         error.set(None);
         let navigate = navigate.clone();
+        let next = next.clone();
         let variables = sign_in::Variables {
             email: email.get_untracked(),
             password: password.get_untracked(),
@@ -66,7 +74,7 @@ pub fn LoginPage() -> impl IntoView {
                         email: user.email,
                         role: user.role,
                     });
-                    navigate("/clients", Default::default());
+                    navigate(&next, Default::default());
                 }
                 Err(e) => {
                     error.set(Some(if e.code == "UNAUTHENTICATED" {
