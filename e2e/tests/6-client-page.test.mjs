@@ -38,10 +38,12 @@ describe('the client page', () => {
     await page.getByRole('button', { name: 'Add contact' }).click();
     const added = page.getByRole('form', { name: 'New contact' });
     await added.waitFor();
+    await page.waitForFunction(() => document.activeElement?.closest('form')?.id === 'contact-form-new');
     assert.equal(await focused(), 'Full name *');
     await added.getByRole('button', { name: 'Cancel' }).click();
     await page.waitForFunction(() => document.activeElement?.id === 'add-contact');
     await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.closest('form')?.id === 'contact-form-new');
     await added.getByLabel('Full name *').fill('Iris Vega');
     await added.getByLabel('Email').fill('iris(at)contacts');
     await added.getByRole('button', { name: 'Save contact' }).click();
@@ -53,6 +55,8 @@ describe('the client page', () => {
 
     await page.getByRole('button', { name: 'Edit Leo Park' }).click();
     const edit = page.getByRole('form', { name: 'Edit Leo Park' });
+    // The focus moves into the form (on the next frame) before anyone types.
+    await page.waitForFunction(() => document.activeElement?.closest('form')?.getAttribute('aria-label') === 'Edit Leo Park');
     await edit.getByLabel('Title').fill('Head of People');
     await edit.getByRole('button', { name: 'Save contact' }).click();
     await page.locator('.contacts .contact-title', { hasText: 'Head of People' }).waitFor();

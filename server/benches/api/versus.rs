@@ -110,6 +110,13 @@ fn run_wrk(
         p99: Duration::from_micros(p99),
     })
 }
+/// A port nothing listens on now.
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
 /// Stops a server when dropped.
 struct Running(Child);
 
@@ -125,9 +132,7 @@ async fn start_postgraphile(
     dir: &PathBuf,
     database_url: &str,
 ) -> anyhow::Result<(Running, String)> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
+    let port = free_port()?;
     let child = Command::new(dir.join("node_modules/.bin/node"))
         .arg(dir.join("node_modules/postgraphile/dist/cli-run.js"))
         .args(["-C", "graphile.config.mjs"])
@@ -150,9 +155,7 @@ async fn start_clientele(
     jwt_secret: &str,
     token: &str,
 ) -> anyhow::Result<(Running, String)> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
+    let port = free_port()?;
     let data = std::env::temp_dir().join(format!("clientele-versus-{port}"));
     let child = Command::new(binary)
         .arg("serve")
