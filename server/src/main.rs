@@ -76,7 +76,9 @@ async fn run(command: &str, config: Config) -> anyhow::Result<()> {
             db::create_if_missing(&config).await?;
             let pool = db::connect(&config).await?;
             db::migrate(&pool).await?;
-            let user = users::create_first_admin(&pool, &email, &full_name, password).await?;
+            // One insert: a connection is enough, the caller's choice to make.
+            let mut db = pool.acquire().await?;
+            let user = users::create_first_admin(&mut db, &email, &full_name, password).await?;
             println!("created admin {} ({})", user.email, user.id);
             Ok(())
         }

@@ -58,10 +58,10 @@ pub async fn login(
 }
 
 /// Adds an admin from the command line (`clientele create-admin`), checked as
-/// `createUser` checks its input, in a transaction of its own: how a new installation gets
-/// its first account.
+/// `createUser` checks its input: how a new installation gets its first account. The
+/// caller owns the transaction, if it wants one.
 pub async fn create_first_admin(
-    pool: &PgPool,
+    db: &mut PgConnection,
     email: &str,
     full_name: &str,
     password: String,
@@ -80,12 +80,9 @@ pub async fn create_first_admin(
             .collect();
         anyhow::anyhow!("{}", list.join("; "))
     })?;
-    let mut tx = pool.begin().await?;
-    let user = create_user(&mut tx, new)
+    create_user(db, new)
         .await
-        .map_err(|error| anyhow::anyhow!("{}", error.message()))?;
-    tx.commit().await?;
-    Ok(user)
+        .map_err(|error| anyhow::anyhow!("{}", error.message()))
 }
 
 /// Adds a staff account.
