@@ -67,7 +67,7 @@ fn SignedIn() -> impl IntoView {
     Effect::new(move |previous: Option<String>| {
         let path = location.pathname.get();
         let page: String = path.split('/').take(3).collect::<Vec<_>>().join("/");
-        if previous.as_ref().is_some_and(|p| *p != page) || previous.is_none() {
+        if previous.as_deref() != Some(page.as_str()) {
             components::focus_after_render("#main");
         }
         page
@@ -86,11 +86,8 @@ fn SignedIn() -> impl IntoView {
                 format!("{path}?{}", search.trim_start_matches('?'))
             };
             let next = String::from(js_sys::encode_uri_component(&asked));
-            let to = if session.expired() {
-                format!("/login?expired=1&next={next}")
-            } else {
-                format!("/login?next={next}")
-            };
+            let expired = if session.expired() { "expired=1&" } else { "" };
+            let to = format!("/login?{expired}next={next}");
             view! { <Redirect path=to/> }.into_any()
         }
         Some(user) => {

@@ -56,8 +56,8 @@ function done(summary, latency, requests)
 end
 "#;
 
-/// Loads `url` with wrk for `seconds`: its figures. wrk runs on a blocking thread, so that
-/// both of the runtime's workers stay with the server under test (it runs in this process).
+/// Loads `url` with wrk for `seconds`: its figures. wrk is waited for on a blocking
+/// thread, not on one of the runtime's workers.
 async fn wrk(
     url: &str,
     body: &str,

@@ -208,16 +208,22 @@ pub fn Pager(
     }
 }
 
-/// Moves the focus to the first element matching `selector` once the view has updated
-/// (on the next animation frame): the new heading after a step or page change, the first
-/// invalid field after a refused form.
-pub fn focus_after_render(selector: impl Into<String>) {
+/// Runs `f` once the view has updated (on the next animation frame).
+pub fn after_render(f: impl FnOnce() + 'static) {
     use wasm_bindgen::{JsCast, closure::Closure};
+    if let Some(window) = web_sys::window() {
+        let f = Closure::once_into_js(f);
+        let _ = window.request_animation_frame(f.unchecked_ref());
+    }
+}
+
+/// Moves the focus to the first element matching `selector` once the view has updated:
+/// the new heading after a step or page change, the first invalid field after a refused
+/// form.
+pub fn focus_after_render(selector: impl Into<String>) {
+    use wasm_bindgen::JsCast;
     let selector = selector.into();
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let focus = Closure::once_into_js(move || {
+    after_render(move || {
         let target = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.query_selector(&selector).ok().flatten())
@@ -226,7 +232,6 @@ pub fn focus_after_render(selector: impl Into<String>) {
             let _ = target.focus();
         }
     });
-    let _ = window.request_animation_frame(focus.unchecked_ref());
 }
 
 /// Names the browser tab after the page, most specific first (`Acme Corp — Clients —

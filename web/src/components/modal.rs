@@ -6,7 +6,7 @@
 
 use leptos::{html, prelude::*};
 use send_wrapper::SendWrapper;
-use wasm_bindgen::{JsCast, closure::Closure};
+use wasm_bindgen::JsCast;
 
 /// What Tab stops at inside a dialog.
 const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), \
@@ -61,14 +61,9 @@ pub fn Modal(
         // Back where the dialog was opened from, if that is still on the page, once the
         // dialog has gone (until then the page behind it is inert and cannot take focus).
         match (opener.take(), return_to) {
-            (Some(opener), _) if opener.is_connected() => {
-                let focus = Closure::once_into_js(move || {
-                    let _ = opener.focus();
-                });
-                if let Some(window) = web_sys::window() {
-                    let _ = window.request_animation_frame(focus.unchecked_ref());
-                }
-            }
+            (Some(opener), _) if opener.is_connected() => super::after_render(move || {
+                let _ = opener.focus();
+            }),
             (_, Some(selector)) => super::focus_after_render(selector),
             _ => {}
         }

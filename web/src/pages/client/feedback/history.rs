@@ -3,7 +3,7 @@
 //! (it never changes again).
 
 use clientele_core::Permission;
-use leptos::{html, prelude::*, task::spawn_local};
+use leptos::{prelude::*, task::spawn_local};
 
 use super::form::Draft;
 use crate::{
@@ -153,13 +153,6 @@ fn FinalizeDialog(
 ) -> impl IntoView {
     let session = Session::get();
     let busy = RwSignal::new(false);
-    let cancel_button = NodeRef::<html::Button>::new();
-    // The safe choice first (after the dialog has moved focus to its heading).
-    Effect::new(move |_| {
-        if let Some(button) = cancel_button.get() {
-            let _ = button.focus();
-        }
-    });
     let id = row.id.clone();
     let confirm = move |_| {
         busy.set(true);
@@ -175,7 +168,7 @@ fn FinalizeDialog(
                 <h2 id="finalize-title" tabindex="-1">{format!("Finalize the feedback for {}?", row.period)}</h2>
                 <p id="finalize-text">"Finalized feedback can never be changed again. This is recorded in the audit log."</p>
                 <div class="wizard-actions">
-                    <button type="button" class="button-quiet" node_ref=cancel_button
+                    <button type="button" class="button-quiet"
                         on:click=move |_| on_close.run(None)>"Cancel"</button>
                     <button type="button" class="button" disabled=move || busy.get() on:click=confirm>"Finalize"</button>
                 </div>
