@@ -49,6 +49,39 @@ export async function signIn(page, role) {
   await page.getByRole('heading', { name: 'Clients' }).waitFor();
 }
 
+/**
+ * From the next page load on, records every layout shift (the page moving under the
+ * reader's eyes as parts of it arrive) and whether a sign-in form was ever shown; read
+ * them with `watched(page)`.
+ */
+export async function watchLoading(page) {
+  await page.addInitScript(() => {
+    const seen = { shifts: [], signInShown: false };
+    window.__watched = seen;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        seen.shifts.push({ value: e.value, moved: e.sources.map((s) => s.node?.nodeName ?? '?').join(' ') });
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+    new MutationObserver(() => {
+      if (document.querySelector('input[type="password"]')) seen.signInShown = true;
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
+
+/** What `watchLoading` saw on this page so far. */
+export const watched = (page) => page.evaluate(() => window.__watched);
+
+/** Holds the app's GraphQL answers to the operations named in `delays` back that many ms. */
+export async function delayOperations(page, delays) {
+  await page.route('**/graphql', async (route) => {
+    const name = route.request().postDataJSON()?.operationName;
+    const ms = delays[name];
+    if (ms) await new Promise((resolve) => { setTimeout(resolve, ms); });
+    await route.continue();
+  });
+}
+
 /** axe-core's script, run in the page by `checkA11y`. */
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];

@@ -1,7 +1,7 @@
 // Sign-in for every role, what each role is shown, wrong passwords and expired sessions.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BASE_URL, EMAILS, PASSWORD, apiLogin, csrfFor, expiredToken, graphql, launch, newPage, shot, signIn, tokenOf } from '../helpers.mjs';
+import { BASE_URL, EMAILS, PASSWORD, apiLogin, csrfFor, expiredToken, graphql, launch, newPage, shot, signIn, tokenOf, watchLoading, watched } from '../helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -113,11 +113,16 @@ describe('signing in', () => {
     await other.goto('/login');
     await other.waitForURL('**/clients');
     await other.getByRole('heading', { name: 'Clients' }).waitFor();
-    // A link opened in a new tab lands on its page, not on the list.
+    // A link opened in a new tab lands on its page, not on the list, without the sign-in
+    // form flashing on the way or the page jumping as it arrives.
     const deep = await page.context().newPage();
+    await watchLoading(deep);
     await deep.goto('/clients/new');
     await deep.getByRole('heading', { name: 'Create client' }).waitFor();
     assert.match(deep.url(), /\/clients\/new$/);
+    const seen = await watched(deep);
+    assert.equal(seen.signInShown, false);
+    assert.deepEqual(seen.shifts, []);
     await page.context().close();
   });
 

@@ -72,6 +72,11 @@ describe('communications', () => {
     await dialog.getByLabel('Follow up by').fill('2020-01-01');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.getByText('is in the past').waitFor();
+    // The focus goes to the refused field, which says what is wrong with it.
+    await page.waitForFunction(() => document.activeElement?.id === 'log-follow-up-date');
+    assert.equal(await dialog.getByLabel('Follow up by').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.locator('#log-follow-up-error').textContent(), 'is in the past');
+    await shot(page, 'communications-log-refused');
     const nextWeek = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
     await dialog.getByLabel('Follow up by').fill(nextWeek);
     await dialog.getByRole('button', { name: 'Save' }).click();

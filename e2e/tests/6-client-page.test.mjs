@@ -2,7 +2,7 @@
 // the create form's defaults.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { graphql, launch, newPage, shot, signIn, tokenOf } from '../helpers.mjs';
+import { delayOperations, graphql, launch, newPage, shot, signIn, tokenOf, watchLoading, watched } from '../helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -74,6 +74,26 @@ describe('the client page', () => {
     assert.ok(names[0].startsWith('Leo Park'), names.join(', '));
     assert.equal(names.length, 2);
     await shot(page, 'contacts-edited');
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
+  test('nothing on a client\'s page moves as its parts arrive, whichever comes last', async () => {
+    const page = await newPage(browser, { width: 390, height: 844 });
+    await signIn(page, 'manager');
+    const id = await clientWithContacts(page, `Steady Page ${Date.now()}`);
+    await watchLoading(page);
+    // The dashboard answers last, then the record: each order once.
+    for (const delays of [{ ClientDashboard: 400, ClientDetail: 100 }, { ClientDetail: 400, ClientDashboard: 100 }]) {
+      await page.unrouteAll();
+      await delayOperations(page, delays);
+      await page.goto(`/clients/${id}`);
+      await page.locator('.contacts .contact').first().waitFor();
+      await page.locator('.stat-cards').waitFor();
+      await page.waitForTimeout(100);
+      assert.deepEqual((await watched(page)).shifts, [], JSON.stringify(delays));
+    }
+    await page.unrouteAll();
     assert.deepEqual(page.errors, []);
     await page.context().close();
   });

@@ -89,6 +89,73 @@ describe('the feedback tab', () => {
     await page.context().close();
   });
 
+  test('the form works by keyboard alone: Tab order, arrow keys, Home and End on the sliders, the server\'s refusal focused', async () => {
+    const page = await newPage(browser);
+    await signIn(page, 'manager');
+    const id = await newClient(page, `Keyboard Feedback ${Date.now()}`);
+    await page.goto(`/clients/${id}/feedback`);
+    await page.getByText('No feedback yet.').waitFor();
+    const active = () => page.evaluate(() => {
+      const e = document.activeElement;
+      return e?.id || e?.textContent.trim() || e?.tagName;
+    });
+    const tab = async (key = 'Tab') => { await page.keyboard.press(key); return active(); };
+
+    // From the top of the page to the form, then through it in reading order (a date
+    // field's parts are one stop).
+    let at = await active();
+    for (let i = 0; i < 60 && at !== 'feedback-period'; i += 1) at = await tab();
+    assert.equal(at, 'feedback-period');
+    const form = page.getByRole('form', { name: 'Add feedback' });
+    const sliders = await form.getByRole('slider').evaluateAll((all) => all.map((s) => s.id));
+    assert.equal(sliders.length, 5);
+    const order = [at];
+    while (order.length < 20 && at !== 'Submit feedback') {
+      at = await tab();
+      if (at !== order.at(-1)) order.push(at);
+    }
+    assert.deepEqual(order, ['feedback-period', 'feedback-date', ...sliders, 'feedback-written', 'Submit feedback']);
+
+    // Back up, filling it in by keys only: a date in the future, which only the server refuses.
+    while (at !== 'feedback-period') at = await tab('Shift+Tab');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('2026-Q1');
+    assert.equal(await tab(), 'feedback-date');
+    await page.keyboard.type('12312099');
+    // Each slider starts at 3.
+    const steps = [['Home', 1, '1 · Poor'], ['End', 5, '5 · Excellent'], ['ArrowLeft', 2, '2 · Fair'],
+      ['ArrowDown', 2, '2 · Fair'], ['ArrowUp', 4, '4 · Very good']];
+    for (const [i, [key, value, spoken]] of steps.entries()) {
+      let now = await tab();
+      while (now === 'feedback-date') now = await tab();
+      assert.equal(now, sliders[i]);
+      await page.keyboard.press(key);
+      const slider = page.locator(`#${sliders[i]}`);
+      assert.equal(await slider.inputValue(), String(value), `${sliders[i]} after ${key}`);
+      assert.equal(await slider.getAttribute('aria-valuetext'), spoken);
+    }
+    assert.equal(await tab(), 'feedback-written');
+    await page.keyboard.type('Given on the phone.');
+    assert.equal(await tab(), 'Submit feedback');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'Please correct the highlighted fields.' }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'feedback-date');
+    const date = form.getByLabel('Given on');
+    assert.equal(await date.getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.locator('#feedback-date-error').textContent(), 'is in the future');
+    await shot(page, 'feedback-refused-by-keyboard');
+
+    // Mended by keys too; Enter in the field sends the form.
+    await page.keyboard.type('03152026');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Feedback for 2026-Q1 saved.' }).waitFor();
+    const row = page.getByRole('region', { name: 'History' }).getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: '2026-Q1' }) });
+    assert.deepEqual((await row.getByRole('cell').allTextContents()).slice(1, 6), ['1', '5', '2', '2', '4']);
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test('a report is rendered by the queue and downloads as a PDF naming the client', async () => {
     const page = await newPage(browser);
     await signIn(page, 'admin');

@@ -72,7 +72,20 @@ fn SignedIn() -> impl IntoView {
         }
         page
     });
+    // A new tab of a browser signed in elsewhere: ask the server before showing sign-in
+    // (which would flash and then make way for the page), and show the loading line
+    // meanwhile.
+    let resuming = RwSignal::new(session.may_resume());
+    if resuming.get_untracked() {
+        leptos::task::spawn_local(async move {
+            session.resume().await;
+            resuming.set(false);
+        });
+    }
     move || match session.user() {
+        None if resuming.get() => {
+            view! { <p class="boot" role="status">"Loading Clientele…"</p> }.into_any()
+        }
         None => {
             // Sign in first, then on to the page that was asked for.
             let (path, search) = (

@@ -32,6 +32,8 @@ struct Stored {
 pub struct Session {
     user: RwSignal<Option<CurrentUser>>,
     expired: RwSignal<bool>,
+    /// This tab has asked the server whose the browser's session cookie is.
+    resume_asked: RwSignal<bool>,
 }
 
 /// The cookie the server writes the CSRF token into.
@@ -65,6 +67,7 @@ impl Session {
         Self {
             user: RwSignal::new(stored.map(|s| s.user)),
             expired: RwSignal::new(false),
+            resume_asked: RwSignal::new(false),
         }
     }
 
@@ -91,6 +94,36 @@ impl Session {
     /// Whether a session ended because the server refused its token (reactive).
     pub fn expired(&self) -> bool {
         self.expired.get()
+    }
+
+    /// Whether this tab should ask the server for the browser's session before showing
+    /// sign-in: it knows no user (a new tab), the session did not just expire, it has not
+    /// asked yet, and the browser holds the CSRF cookie that comes with a session.
+    pub fn may_resume(&self) -> bool {
+        self.user.with_untracked(Option::is_none)
+            && !self.expired.get_untracked()
+            && !self.resume_asked.get_untracked()
+            && csrf_token().is_some()
+    }
+
+    /// Signs this tab in as whoever the browser's session cookie belongs to (signed in in
+    /// another tab); false when the server knows no such session.
+    pub async fn resume(self) -> bool {
+        use crate::api::operations::{CurrentSession, current_session};
+        self.resume_asked.set(true);
+        match crate::api::call::<CurrentSession>(self, current_session::Variables {}).await {
+            Ok(data) => {
+                let user = data.me;
+                self.sign_in(CurrentUser {
+                    id: user.id,
+                    full_name: user.full_name,
+                    email: user.email,
+                    role: user.role,
+                });
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     /// Starts a session (the server has set its cookies).

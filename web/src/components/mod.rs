@@ -103,7 +103,7 @@ pub fn TextField(
                 type=kind
                 required=required
                 bind:value=value
-                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                aria-invalid=move || aria_invalid(error.get().is_some())
                 aria-describedby=described
                 on:blur=move |_| {
                     if let Some(on_blur) = on_blur {
@@ -141,7 +141,7 @@ pub fn Picker(
         <div class="field" class:field-invalid=move || error.get().is_some()>
             <label for=id>{label}</label>
             <select id=id prop:value=move || value.get() on:change=move |ev| on_change.run(event_target_value(&ev))
-                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                aria-invalid=move || aria_invalid(error.get().is_some())
                 aria-describedby=format!("{id}-error")>
                 <option value="">{empty}</option>
                 {move || {
@@ -232,6 +232,17 @@ pub fn focus_after_render(selector: impl Into<String>) {
             let _ = target.focus();
         }
     });
+}
+
+/// Moves the focus to the first field marked invalid inside `form` (a selector) once the
+/// view shows the errors.
+pub fn focus_first_invalid(form: &str) {
+    focus_after_render(format!("{form} [aria-invalid=\"true\"]"));
+}
+
+/// The value of `aria-invalid` for a field with or without an error.
+pub fn aria_invalid(invalid: bool) -> &'static str {
+    if invalid { "true" } else { "false" }
 }
 
 /// Names the browser tab after the page, most specific first (`Acme Corp — Clients —

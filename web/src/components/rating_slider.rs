@@ -32,6 +32,7 @@ pub fn RatingSlider(
                     prop:value=move || value.get().to_string()
                     aria-valuetext=move || spoken(value.get())
                     aria-describedby=error_id.clone()
+                    aria-invalid=move || super::aria_invalid(error.get().is_some())
                     on:input=move |ev| {
                         if let Ok(v) = event_target_value(&ev).parse::<u8>() {
                             value.set(v.clamp(1, 5));

@@ -10,7 +10,7 @@ use crate::{
         self, ApiError,
         operations::{BulkUpdateClients, bulk_update_clients as op},
     },
-    components::{ErrorNotice, Modal, account_managers},
+    components::{ErrorNotice, Modal, account_managers, aria_invalid, focus_first_invalid},
     session::Session,
 };
 
@@ -146,6 +146,7 @@ pub fn BulkBar(selected: RwSignal<Vec<Picked>>, on_done: Callback<()>) -> impl I
                 Err(error) => {
                     result.set(None);
                     failure.set(Some(error));
+                    focus_first_invalid(".bulk-bar");
                 }
             }
             busy.set(false);
@@ -198,7 +199,8 @@ pub fn BulkBar(selected: RwSignal<Vec<Picked>>, on_done: Callback<()>) -> impl I
                         <div class="field" class:field-invalid=move || field_error("parameters.accountManagerId")().is_some()>
                             <label for="bulk-manager">"New account manager"</label>
                             <select id="bulk-manager" on:change=move |ev| draft.manager.set(event_target_value(&ev))
-                                aria-describedby="bulk-manager-error">
+                                aria-describedby="bulk-manager-error"
+                                aria-invalid=move || aria_invalid(field_error("parameters.accountManagerId")().is_some())>
                                 <option value="">"Choose…"</option>
                                 {move || managers.get().into_iter().map(|(id, name)| {
                                     let selected = draft.manager.get_untracked() == id;
@@ -212,7 +214,8 @@ pub fn BulkBar(selected: RwSignal<Vec<Picked>>, on_done: Callback<()>) -> impl I
                         <div class="field" class:field-invalid=move || field_error("parameters.industry")().is_some()>
                             <label for="bulk-industry">"Industry (empty clears it)"</label>
                             <input id="bulk-industry" type="text" bind:value=draft.industry
-                                aria-describedby="bulk-industry-error"/>
+                                aria-describedby="bulk-industry-error"
+                                aria-invalid=move || aria_invalid(field_error("parameters.industry")().is_some())/>
                             <p class="field-error" id="bulk-industry-error">{field_error("parameters.industry")}</p>
                         </div>
                     }.into_any(),
@@ -220,7 +223,8 @@ pub fn BulkBar(selected: RwSignal<Vec<Picked>>, on_done: Callback<()>) -> impl I
                         <div class="field" class:field-invalid=move || field_error("parameters.reason")().is_some()>
                             <label for="bulk-reason">"Reason *"</label>
                             <input id="bulk-reason" type="text" bind:value=draft.reason
-                                aria-describedby="bulk-reason-error"/>
+                                aria-describedby="bulk-reason-error"
+                                aria-invalid=move || aria_invalid(field_error("parameters.reason")().is_some())/>
                             <p class="field-error" id="bulk-reason-error">{field_error("parameters.reason")}</p>
                         </div>
                         <label class="check">

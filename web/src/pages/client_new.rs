@@ -141,7 +141,7 @@ pub fn NewClientPage() -> impl IntoView {
                 if !validate_step(s) {
                     step.set(s);
                     // Where the first mistake is, for keyboard and screen-reader users.
-                    crate::components::focus_after_render("[aria-invalid=\"true\"]");
+                    crate::components::focus_first_invalid("main");
                     return;
                 }
             }

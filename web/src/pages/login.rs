@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::{
     api::{
         self,
-        operations::{CurrentSession, SignIn, current_session, sign_in},
+        operations::{SignIn, sign_in},
     },
     session::{CurrentUser, Session},
 };
@@ -32,20 +32,12 @@ pub fn LoginPage() -> impl IntoView {
 
     if session.user().is_some() {
         navigate(&next, Default::default());
-    } else if !expired() && crate::session::csrf_token().is_some() {
+    } else if !expired() && session.may_resume() {
         // Signed in in another tab: the browser holds the session cookie; ask who it is.
         let navigate = navigate.clone();
         let next = next.clone();
         spawn_local(async move {
-            let known = api::call::<CurrentSession>(session, current_session::Variables {});
-            if let Ok(data) = known.await {
-                let user = data.me;
-                session.sign_in(CurrentUser {
-                    id: user.id,
-                    full_name: user.full_name,
-                    email: user.email,
-                    role: user.role,
-                });
+            if session.resume().await {
                 navigate(&next, Default::default());
             }
         });

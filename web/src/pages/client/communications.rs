@@ -4,7 +4,7 @@
 //! who may log communications get "Log communication" and the per-entry actions.
 
 use clientele_core::{CommunicationType, Permission, required_text};
-use leptos::{html, prelude::*, task::spawn_local};
+use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
     NavigateOptions,
     hooks::{use_navigate, use_query_map},
@@ -25,7 +25,10 @@ use crate::{
         },
         upload::upload,
     },
-    components::{ErrorNotice, Loading, Modal, Pager, enum_name, from_enum_name},
+    components::{
+        ErrorNotice, Loading, Modal, Pager, aria_invalid, enum_name, focus_first_invalid,
+        from_enum_name,
+    },
     session::Session,
 };
 
@@ -41,6 +44,8 @@ const TYPES: [CommunicationType; 6] = [
     CommunicationType::Other,
 ];
 const PAGE_SIZE: i64 = 20;
+/// The log form, for finding its first refused field.
+const LOG_FORM: &str = "form[aria-labelledby=\"log-title\"]";
 /// The subscription that keeps the timeline live.
 const LIVE: &str = "subscription Live($clientId: ID!) { communicationLogged(clientId: $clientId) { id subject loggedBy { fullName } } }";
 
@@ -537,12 +542,6 @@ fn LogDialog(on_close: Callback<bool>) -> impl IntoView {
     let errors = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
     let failure = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
-    let first_field = NodeRef::<html::Select>::new();
-    Effect::new(move |_| {
-        if let Some(select) = first_field.get() {
-            let _ = select.focus();
-        }
-    });
     let contacts = Signal::derive(move || {
         state
             .client
@@ -576,6 +575,7 @@ fn LogDialog(on_close: Callback<bool>) -> impl IntoView {
         }
         if let Err(message) = required_text(&subject.get_untracked(), 300) {
             errors.set([("subject".to_owned(), message)].into());
+            focus_first_invalid(LOG_FORM);
             return;
         }
         let mut participants: Vec<log_communication::ParticipantInput> = chosen
@@ -628,6 +628,7 @@ fn LogDialog(on_close: Callback<bool>) -> impl IntoView {
                 Err(error) => {
                     busy.set(false);
                     errors.set(error.fields.clone());
+                    focus_first_invalid(LOG_FORM);
                     failure.set(Some(error));
                 }
             }
@@ -647,13 +648,13 @@ fn LogDialog(on_close: Callback<bool>) -> impl IntoView {
 
     view! {
         <Modal labelled_by="log-title" class="dialog-wide" on_close=Callback::new(move |()| on_close.run(false))>
-            <form class="form" novalidate on:submit=submit>
+            <form class="form" aria-labelledby="log-title" novalidate on:submit=submit>
                 <h2 id="log-title" tabindex="-1">"Log communication"</h2>
                 {move || failure.get().map(|e| view! { <ErrorNotice error=e/> })}
                 <div class="grid-2">
                     <div class="field">
                         <label for="log-type">"Type"</label>
-                        <select id="log-type" node_ref=first_field on:change=move |ev| {
+                        <select id="log-type" on:change=move |ev| {
                             if let Some(chosen) = from_enum_name(&event_target_value(&ev)) { kind.set(chosen); }
                         }>
                             {TYPES.iter().map(|k| view! {
@@ -668,23 +669,26 @@ fn LogDialog(on_close: Callback<bool>) -> impl IntoView {
                 </div>
                 <div class="field" class:field-invalid=move || error_of("subject")().is_some()>
                     <label for="log-subject">"Subject *"</label>
-                    <input id="log-subject" type="text" bind:value=subject aria-describedby="log-subject-error"/>
+                    <input id="log-subject" type="text" bind:value=subject aria-describedby="log-subject-error"
+                        aria-invalid=move || aria_invalid(error_of("subject")().is_some())/>
                     <p class="field-error" id="log-subject-error">{error_of("subject")}</p>
                 </div>
                 <div class="field">
                     <label for="log-notes">"Notes"</label>
-                    <textarea id="log-notes" rows="4" bind:value=notes></textarea>
-                    <p class="field-error">{error_of("notes")}</p>
+                    <textarea id="log-notes" rows="4" bind:value=notes aria-describedby="log-notes-error"
+                        aria-invalid=move || aria_invalid(error_of("notes")().is_some())></textarea>
+                    <p class="field-error" id="log-notes-error">{error_of("notes")}</p>
                 </div>
                 <div class="field" class:field-invalid=move || error_of("jobReferenceId")().is_some()>
                     <label for="log-job">"Job (optional)"</label>
-                    <select id="log-job" on:change=move |ev| job.set(event_target_value(&ev))>
+                    <select id="log-job" on:change=move |ev| job.set(event_target_value(&ev)) aria-describedby="log-job-error"
+                        aria-invalid=move || aria_invalid(error_of("jobReferenceId")().is_some())>
                         <option value="">"No job"</option>
                         {move || jobs.get().unwrap_or_default().into_iter().map(|j| view! {
                             <option value=j.id.clone()>{format!("{} ({})", j.title, j.status.label())}</option>
                         }).collect_view()}
                     </select>
-                    <p class="field-error">{error_of("jobReferenceId")}</p>
+                    <p class="field-error" id="log-job-error">{error_of("jobReferenceId")}</p>
                 </div>
                 <fieldset class="participants">
                     <legend>"Participants"</legend>
@@ -726,7 +730,8 @@ fn LogDialog(on_close: Callback<bool>) -> impl IntoView {
                     <div class="grid-2">
                         <div class="field" class:field-invalid=move || error_of("followUpDate")().is_some()>
                             <label for="log-follow-up-date">"Follow up by"</label>
-                            <input id="log-follow-up-date" type="date" bind:value=follow_up_date aria-describedby="log-follow-up-error"/>
+                            <input id="log-follow-up-date" type="date" bind:value=follow_up_date aria-describedby="log-follow-up-error"
+                                aria-invalid=move || aria_invalid(error_of("followUpDate")().is_some())/>
                             <p class="field-error" id="log-follow-up-error">{error_of("followUpDate")}</p>
                         </div>
                         <div class="field">

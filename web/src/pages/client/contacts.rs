@@ -14,7 +14,7 @@ use crate::{
             set_primary_contact, update_contact,
         },
     },
-    components::{ErrorNotice, TextField, focus_after_render},
+    components::{ErrorNotice, TextField, focus_after_render, focus_first_invalid},
     session::Session,
 };
 
@@ -310,7 +310,7 @@ fn ContactForm(
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
     let form = form_id(&target);
     // Where the focus goes when the form is refused: its first refused field.
-    let invalid = format!("#{form} [aria-invalid=\"true\"]");
+    let invalid = format!("#{form}");
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let values = ContactValues {
@@ -324,7 +324,7 @@ fn ContactForm(
         let found = values.problems();
         if !found.is_empty() {
             errors.set(found);
-            focus_after_render(invalid.clone());
+            focus_first_invalid(&invalid);
             return;
         }
         busy.set(true);
@@ -354,7 +354,7 @@ fn ContactForm(
                 Ok(()) => done.run(true),
                 Err(error) => {
                     errors.set(error.fields.clone());
-                    focus_after_render(invalid);
+                    focus_first_invalid(&invalid);
                     failure.set(Some(error));
                 }
             }

@@ -3,14 +3,13 @@
 
 use leptos::prelude::*;
 
-use super::ClientPageState;
 use crate::{
     api::{
-        self,
+        self, ApiError,
         operations::{ClientDashboard, client_dashboard},
     },
     components::{
-        ErrorNotice, Loading,
+        ErrorNotice,
         charts::{BarChart, PieChart},
     },
     session::Session,
@@ -36,21 +35,25 @@ pub fn days_text(days: Option<f64>) -> String {
     days.map_or_else(|| "—".to_owned(), |d| format!("{d:.1} days"))
 }
 
+/// The dashboard's answer.
+pub type Loaded = Result<client_dashboard::ResponseData, ApiError>;
+
+/// Loads the dashboard of the client `id` names.
+pub fn load(id: Memo<String>) -> LocalResource<Loaded> {
+    let session = Session::get();
+    LocalResource::new(move || {
+        let id = id.get();
+        async move { api::call::<ClientDashboard>(session, client_dashboard::Variables { id }).await }
+    })
+}
+
 /// The dashboard panel.
 #[component]
-pub fn DashboardPanel() -> impl IntoView {
-    let session = Session::get();
-    let state = expect_context::<ClientPageState>();
-    let dashboard = LocalResource::new(move || {
-        let id = state.id.get();
-        async move { api::call::<ClientDashboard>(session, client_dashboard::Variables { id }).await }
-    });
+pub fn DashboardPanel(dashboard: Loaded) -> impl IntoView {
     view! {
         <section class="dashboard" aria-labelledby="dashboard-title">
             <h2 id="dashboard-title">"Dashboard"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading the dashboard…"/> }>
-                {move || Suspend::new(async move {
-                    match dashboard.await {
+            {match dashboard {
                         Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
                         Ok(data) => {
                             let d = data.client.dashboard;
@@ -84,9 +87,7 @@ pub fn DashboardPanel() -> impl IntoView {
                             }
                             .into_any()
                         }
-                    }
-                })}
-            </Transition>
+            }}
         </section>
     }
 }

@@ -183,6 +183,10 @@ pub fn ClientPage() -> impl IntoView {
                 }
             })}}
         </Transition>
+        // The sections wait, hidden, for the header card: shown before it, they would be pushed
+        // down when it arrives (a layout shift under the reader's eyes). Their own data loads
+        // meanwhile.
+        <div class="client-sections" hidden=move || !client.with(|c| matches!(c, Some(Ok(_))))>
         <nav class="tabs" aria-label="Client sections">
             <A href=move || format!("/clients/{}", id.get()) exact=true>"Overview"</A>
             <A href=move || format!("/clients/{}/jobs", id.get())>"Jobs"</A>
@@ -195,6 +199,7 @@ pub fn ClientPage() -> impl IntoView {
         <section class="tab-panel">
             <Outlet/>
         </section>
+        </div>
     }
 }
 
@@ -205,10 +210,14 @@ pub fn OverviewTab() -> impl IntoView {
     let ClientPageState {
         client, editing, ..
     } = state;
+    let dashboard = dashboard::load(state.id);
     view! {
         <Transition fallback=|| view! { <Loading/> }>
+            // The dashboard comes with the record, not after it: arriving later, it would push
+            // the record and the contacts down.
             {move || Suspend::new(async move {
-                match client.await {
+                let (data, figures) = (client.await, dashboard.await);
+                match data {
                     Err(_) => ().into_any(),
                     Ok(data) => {
                         let c = data.client;
@@ -224,7 +233,7 @@ pub fn OverviewTab() -> impl IntoView {
                                 }
                             })/> }.into_any()
                         } else {
-                            view! { <Overview client=c.clone() changed=Callback::new(move |focus: String| state.reload_then_focus(focus))/> }.into_any()
+                            view! { <Overview client=c.clone() dashboard=figures.clone() changed=Callback::new(move |focus: String| state.reload_then_focus(focus))/> }.into_any()
                         }).into_any()
                     }
                 }
@@ -275,7 +284,11 @@ fn HeaderCard(client: Client) -> impl IntoView {
 }
 
 #[component]
-fn Overview(client: Client, changed: Callback<String>) -> impl IntoView {
+fn Overview(
+    client: Client,
+    dashboard: dashboard::Loaded,
+    changed: Callback<String>,
+) -> impl IntoView {
     let session = Session::get();
     let dash = |v: Option<String>| v.unwrap_or_else(|| "—".to_owned());
     let created = format!(
@@ -287,7 +300,7 @@ fn Overview(client: Client, changed: Callback<String>) -> impl IntoView {
             .map_or("—".to_owned(), |u| u.full_name.clone())
     );
     view! {
-        <DashboardPanel/>
+        <DashboardPanel dashboard=dashboard/>
         <div class="overview">
             <div class="card">
                 <h2>"Details"</h2>
@@ -307,8 +320,8 @@ fn Overview(client: Client, changed: Callback<String>) -> impl IntoView {
     }
 }
 
-/// The edit form's first field the last answer refused.
-const FIRST_INVALID: &str = "form[aria-labelledby=\"edit-heading\"] [aria-invalid=\"true\"]";
+/// The edit form, for finding its first refused field.
+const EDIT_FORM: &str = "form[aria-labelledby=\"edit-heading\"]";
 
 #[component]
 fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
@@ -341,7 +354,7 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
         let found = draft.problems();
         if !found.is_empty() {
             errors.set(found);
-            crate::components::focus_after_render(FIRST_INVALID);
+            crate::components::focus_first_invalid(EDIT_FORM);
             return;
         }
         busy.set(true);
@@ -380,7 +393,7 @@ fn EditForm(client: Client, on_done: Callback<bool>) -> impl IntoView {
                 Err(error) => {
                     busy.set(false);
                     errors.set(error.fields.clone());
-                    crate::components::focus_after_render(FIRST_INVALID);
+                    crate::components::focus_first_invalid(EDIT_FORM);
                     duplicate_warning.set(error.code == "CONFLICT" && !error.duplicates.is_empty());
                     failure.set(Some(error));
                 }

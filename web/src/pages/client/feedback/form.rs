@@ -13,10 +13,13 @@ use crate::{
         operations::{SubmitFeedback, submit_feedback},
     },
     clock,
-    components::{ErrorNotice, RatingSlider},
+    components::{ErrorNotice, RatingSlider, aria_invalid, focus_first_invalid},
     pages::client::ClientPageState,
     session::Session,
 };
+
+/// The form, for finding its first refused field.
+const FORM: &str = ".feedback-form";
 
 /// The longest written feedback the server keeps.
 const WRITTEN_MAX: usize = 5000;
@@ -82,6 +85,7 @@ pub fn FeedbackForm(draft: Draft, refresh: Callback<()>) -> impl IntoView {
         }
         if !found.is_empty() {
             errors.set(found);
+            focus_first_invalid(FORM);
             return;
         }
         errors.set(BTreeMap::new());
@@ -116,6 +120,7 @@ pub fn FeedbackForm(draft: Draft, refresh: Callback<()>) -> impl IntoView {
                 }
                 Err(error) => {
                     errors.set(error.fields.clone());
+                    focus_first_invalid(FORM);
                     failure.set(Some(error));
                 }
             }
@@ -131,13 +136,15 @@ pub fn FeedbackForm(draft: Draft, refresh: Callback<()>) -> impl IntoView {
                 <div class="field" class:field-invalid=move || error_of("period").get().is_some()>
                     <label for="feedback-period">"Period *"</label>
                     <input id="feedback-period" type="text" bind:value=draft.period
+                        aria-invalid=move || aria_invalid(error_of("period").get().is_some())
                         aria-describedby="feedback-period-hint feedback-period-error"/>
                     <p class="hint" id="feedback-period-hint">"A quarter like 2026-Q3 or a month like 2026-07"</p>
                     <p class="field-error" id="feedback-period-error">{move || error_of("period").get()}</p>
                 </div>
                 <div class="field" class:field-invalid=move || error_of("feedbackDate").get().is_some()>
                     <label for="feedback-date">"Given on"</label>
-                    <input id="feedback-date" type="date" bind:value=draft.date aria-describedby="feedback-date-error"/>
+                    <input id="feedback-date" type="date" bind:value=draft.date aria-describedby="feedback-date-error"
+                        aria-invalid=move || aria_invalid(error_of("feedbackDate").get().is_some())/>
                     <p class="field-error" id="feedback-date-error">{move || error_of("feedbackDate").get()}</p>
                 </div>
             </div>
@@ -151,6 +158,7 @@ pub fn FeedbackForm(draft: Draft, refresh: Callback<()>) -> impl IntoView {
             <div class="field" class:field-invalid=move || error_of("writtenFeedback").get().is_some()>
                 <label for="feedback-written">"Written feedback"</label>
                 <textarea id="feedback-written" rows="4" maxlength=WRITTEN_MAX bind:value=draft.written
+                    aria-invalid=move || aria_invalid(error_of("writtenFeedback").get().is_some())
                     aria-describedby="feedback-written-error"></textarea>
                 <p class="field-error" id="feedback-written-error">{move || error_of("writtenFeedback").get()}</p>
             </div>

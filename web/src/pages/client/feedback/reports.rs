@@ -18,7 +18,7 @@ use crate::{
         },
     },
     clock,
-    components::ErrorNotice,
+    components::{ErrorNotice, aria_invalid, focus_first_invalid},
     pages::client::ClientPageState,
     session::Session,
 };
@@ -84,6 +84,7 @@ pub fn ReportPanel() -> impl IntoView {
                     progress.set(Progress::Idle);
                     range_error.set(error.field("dateTo").or_else(|| error.field("dateFrom")));
                     failure.set(Some(error));
+                    focus_first_invalid(".report-range");
                     return;
                 }
             };
@@ -114,7 +115,8 @@ pub fn ReportPanel() -> impl IntoView {
                     </div>
                     <div class="field" class:field-invalid=move || range_error.get().is_some()>
                         <label for="report-to">"To"</label>
-                        <input id="report-to" type="date" bind:value=to required aria-describedby="report-to-error"/>
+                        <input id="report-to" type="date" bind:value=to required aria-describedby="report-to-error"
+                            aria-invalid=move || aria_invalid(range_error.get().is_some())/>
                         <p class="field-error" id="report-to-error">{move || range_error.get()}</p>
                     </div>
                 </div>
