@@ -72,11 +72,14 @@ export async function watchLoading(page) {
 /** What `watchLoading` saw on this page so far. */
 export const watched = (page) => page.evaluate(() => window.__watched);
 
-/** Holds the app's GraphQL answers to the operations named in `delays` back that many ms. */
+/**
+ * Holds the app's GraphQL answers to the operations named in `delays` back that many ms
+ * (`'*'`: every other operation).
+ */
 export async function delayOperations(page, delays) {
   await page.route('**/graphql', async (route) => {
     const name = route.request().postDataJSON()?.operationName;
-    const ms = delays[name];
+    const ms = delays[name] ?? delays['*'];
     if (ms) await new Promise((resolve) => { setTimeout(resolve, ms); });
     await route.continue();
   });
@@ -85,10 +88,14 @@ export async function delayOperations(page, delays) {
 /** axe-core's script, run in the page by `checkA11y`. */
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+// axe's best-practice rules that Lighthouse's accessibility score also counts.
+const BEST_PRACTICE = ['heading-order', 'empty-heading', 'landmark-one-main', 'skip-link',
+  'identical-links-same-purpose', 'empty-table-header', 'table-duplicate-name'];
 const PHONE = { width: 390, height: 844 };
 
 /**
- * Runs axe-core's WCAG 2.2 A and AA rules on the page as it is, at its width and at 390 px,
+ * Runs axe-core's WCAG 2.2 A and AA rules (and the best-practice rules Lighthouse counts) on
+ * the page as it is, at its width and at 390 px,
  * and throws listing every violation (rule, impact, the first nodes and why).
  */
 export async function checkA11y(page, state) {
@@ -99,9 +106,10 @@ export async function checkA11y(page, state) {
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve())));
     // A string is run as a script by the debugger protocol, outside the page's CSP.
     if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE);
-    const violations = await page.evaluate(async ({ tags }) => {
+    const violations = await page.evaluate(async ({ tags, extra }) => {
       const result = await window.axe.run(document, {
         runOnly: { type: 'tag', values: tags },
+        rules: Object.fromEntries(extra.map((rule) => [rule, { enabled: true }])),
         resultTypes: ['violations'],
       });
       return result.violations.map((v) => ({
@@ -109,7 +117,7 @@ export async function checkA11y(page, state) {
         impact: v.impact,
         nodes: v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join(' ')}`),
       }));
-    }, { tags: WCAG });
+    }, { tags: WCAG, extra: BEST_PRACTICE });
     for (const v of violations) found.push({ width: size.width, ...v });
   }
   await page.setViewportSize(original);

@@ -24,7 +24,11 @@ describe('signing in', () => {
 
   test('a wrong password is refused with a message', async () => {
     const page = await newPage(browser);
+    await watchLoading(page);
     await page.goto('/login');
+    await page.getByLabel('Email').waitFor();
+    // The loading line makes way for the form without moving the page.
+    assert.deepEqual((await watched(page)).shifts, []);
     await page.getByLabel('Email').fill('admin@clientele.local');
     await page.getByLabel('Password').fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -93,6 +93,22 @@ describe('the client page', () => {
       await page.waitForTimeout(100);
       assert.deepEqual((await watched(page)).shifts, [], JSON.stringify(delays));
     }
+    // Every tab, its own answers after the record's and before.
+    const feedback = await graphql(page, await tokenOf(page),
+      'mutation($c: ID!, $i: SubmitFeedbackInput!) { submitFeedback(clientId: $c, input: $i) { id } }',
+      { c: id, i: { period: '2026-Q1', responsiveness: 4, communication: 4, requirementsClarity: 3, decisionSpeed: 5, overallSatisfaction: 4 } });
+    assert.ok(feedback.data, JSON.stringify(feedback));
+    for (const tab of ['jobs', 'communications', 'feedback', 'analytics']) {
+      for (const delays of [{ ClientDetail: 50, '*': 400 }, { ClientDetail: 400, '*': 50 }]) {
+        await page.unrouteAll();
+        await delayOperations(page, delays);
+        await page.goto(`/clients/${id}/${tab}`);
+        await page.locator('.tab-panel .loading').first().waitFor({ state: 'detached' });
+        await page.waitForLoadState('networkidle');
+        await page.waitForTimeout(100);
+        assert.deepEqual((await watched(page)).shifts, [], `${tab} ${JSON.stringify(delays)}`);
+      }
+    }
     await page.unrouteAll();
     assert.deepEqual(page.errors, []);
     await page.context().close();

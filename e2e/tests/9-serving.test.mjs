@@ -26,14 +26,14 @@ after(async () => { await browser?.close(); });
 
 describe('serving the app', () => {
   test('the accessibility check fails on a page that breaks WCAG', async () => {
-    // The check every screenshot runs must be able to fail: a bare image, an unnamed button
-    // and grey-on-white text are three violations axe reports.
+    // The check every screenshot runs must be able to fail: a bare image, an unnamed button,
+    // grey-on-white text and a heading level skipped are four violations axe reports.
     const page = await newPage(browser);
     await page.setContent('<html lang="en"><head><title>bad</title></head><body><main>'
-      + '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><button></button>'
+      + '<h1>Bad</h1><h3>Skipped a level</h3><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><button></button>'
       + '<p style="color:#bbb;background:#fff">faint</p></main></body></html>');
     await assert.rejects(checkA11y(page, 'a broken page'), (error) => {
-      for (const rule of ['image-alt', 'button-name', 'color-contrast']) assert.match(error.message, new RegExp(rule));
+      for (const rule of ['image-alt', 'button-name', 'color-contrast', 'heading-order']) assert.match(error.message, new RegExp(rule));
       return true;
     });
     await page.context().close();

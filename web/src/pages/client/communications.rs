@@ -157,6 +157,7 @@ pub fn CommunicationsTab() -> impl IntoView {
     on_cleanup(move || live.set_value(None));
 
     view! {
+        <h2>"Communications"</h2>
         <div class="timeline-bar">
             <Filters filter=filter change=change/>
             <Show when=move || session.may(Permission::LogCommunications)>

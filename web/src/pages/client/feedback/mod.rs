@@ -75,7 +75,9 @@ pub fn FeedbackTab() -> impl IntoView {
                 }
             })}
         </Transition>
-        <div class="feedback-actions">
+        // Hidden until the feedback above has arrived: shown before, they would be pushed
+        // down by it.
+        <div class="feedback-actions" hidden=move || !feedback.with(|f| matches!(f, Some(Ok(_))))>
             <FeedbackForm draft=draft refresh=refresh/>
             <ReportPanel/>
         </div>
