@@ -113,19 +113,20 @@ impl Website {
         } else {
             format!("https://{raw}")
         };
-        let url =
-            url::Url::parse(&with_scheme).map_err(|_| "must be a web address like acme.com")?;
-        if !matches!(url.scheme(), "http" | "https") {
+        let url = parse_url(&with_scheme).ok_or("must be a web address like acme.com")?;
+        if !matches!(url.scheme.as_str(), "http" | "https") {
             return Err("must be an http or https address");
         }
         let host = url
-            .host_str()
+            .host
             .filter(|h| h.contains('.') && !h.ends_with('.'))
             .ok_or("must be a web address like acme.com")?
             .to_lowercase();
         let domain = host.strip_prefix("www.").unwrap_or(&host).to_owned();
-        let mut text = url.to_string();
-        if url.path() == "/" && url.query().is_none() && !raw.ends_with('/') {
+        // `acme.com` reads as `https://acme.com`, not `https://acme.com/`: the root path's
+        // slash goes unless it was typed (nothing follows it: no query, no fragment).
+        let mut text = url.href;
+        if url.path == "/" && text.ends_with('/') && !raw.ends_with('/') {
             text.pop();
         }
         Ok(Self { url: text, domain })
@@ -140,6 +141,42 @@ impl Website {
     pub fn domain(&self) -> &str {
         &self.domain
     }
+}
+
+/// The parts of a URL the website rule reads, from a WHATWG URL parser.
+struct ParsedUrl {
+    /// Without its `:`.
+    scheme: String,
+    /// Lower case, international names in punycode; none for `mailto:` and the like.
+    host: Option<String>,
+    path: String,
+    /// The whole URL, serialised.
+    href: String,
+}
+
+/// The `url` crate's parser (the WHATWG URL Standard).
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+fn parse_url(text: &str) -> Option<ParsedUrl> {
+    let url = url::Url::parse(text).ok()?;
+    Some(ParsedUrl {
+        scheme: url.scheme().to_owned(),
+        host: url.host_str().map(str::to_owned),
+        path: url.path().to_owned(),
+        href: url.into(),
+    })
+}
+
+/// In the browser, its own `URL` (the same WHATWG URL Standard): the `url` crate's Unicode
+/// tables would add about 55 KB of brotli to the app.
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+fn parse_url(text: &str) -> Option<ParsedUrl> {
+    let url = web_sys::Url::new(text).ok()?;
+    Some(ParsedUrl {
+        scheme: url.protocol().trim_end_matches(':').to_owned(),
+        host: Some(url.hostname()).filter(|h| !h.is_empty()),
+        path: url.pathname(),
+        href: url.href(),
+    })
 }
 
 /// Email domains anyone can have: a shared one says nothing about two clients being one.
@@ -259,6 +296,19 @@ mod tests {
         assert_eq!(site.domain(), "careers.acme.com");
         for bad in ["acme", "ftp://acme.com", "https://", "not a url at all"] {
             assert!(Website::parse(bad).is_err(), "{bad}");
+        }
+        // The root's slash stays when typed, or when a query or fragment follows it.
+        for (raw, url) in [
+            ("acme.com/", "https://acme.com/"),
+            ("acme.com?", "https://acme.com/?"),
+            ("acme.com#jobs", "https://acme.com/#jobs"),
+            ("Bücher.example", "https://xn--bcher-kva.example"),
+        ] {
+            assert_eq!(
+                Website::parse(raw).map(|s| s.url),
+                Ok(url.to_owned()),
+                "{raw}"
+            );
         }
     }
 

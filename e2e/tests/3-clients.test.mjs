@@ -87,6 +87,39 @@ describe('clients', () => {
     await page.context().close();
   });
 
+  test('the app reads websites as the server does, international names too', async () => {
+    // The app checks with the browser's URL parser, the server with the url crate: both
+    // the WHATWG URL Standard, one rule in clientele-core over either.
+    const page = await newPage(browser);
+    await signIn(page, 'manager');
+    await page.goto('/clients/new');
+    const name = `Bücherwurm Verlag ${Date.now()}`;
+    await page.getByLabel('Name *').fill(name);
+    const website = page.getByLabel('Website');
+    const error = page.locator('#' + (await website.getAttribute('aria-describedby')).split(' ')[0]);
+    for (const [typed, message] of [
+      ['acme', 'must be a web address like acme.com'],
+      ['ftp://acme.com', 'must be an http or https address'],
+      ['not a url at all', 'must be a web address like acme.com'],
+    ]) {
+      await website.fill(typed);
+      await page.getByRole('button', { name: 'Next' }).click();
+      await error.filter({ hasText: message }).waitFor();
+      assert.equal(await website.getAttribute('aria-invalid'), 'true', typed);
+    }
+    await website.fill('Bücher.example');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Full name (contact 1) *').fill('Jana Vogel');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Review' }).waitFor();
+    await page.getByRole('button', { name: 'Create client' }).click();
+    await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
+    // What the server stored, in punycode as both parsers write it.
+    await page.getByRole('link', { name: 'https://xn--bcher-kva.example' }).waitFor();
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+
   test('a near-duplicate name raises the possible-duplicate alert with a link', async () => {
     const page = await newPage(browser);
     await signIn(page, 'admin');
