@@ -75,7 +75,7 @@ describe('communications', () => {
     // The focus goes to the refused field, which says what is wrong with it.
     await page.waitForFunction(() => document.activeElement?.id === 'log-follow-up-date');
     assert.equal(await dialog.getByLabel('Follow up by').getAttribute('aria-invalid'), 'true');
-    assert.equal(await page.locator('#log-follow-up-error').textContent(), 'is in the past');
+    assert.equal(await page.locator('#log-follow-up-date-error').textContent(), 'is in the past');
     await shot(page, 'communications-log-refused');
     const nextWeek = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
     await dialog.getByLabel('Follow up by').fill(nextWeek);

@@ -86,13 +86,18 @@ pub fn TextField(
     /// Called when the field loses focus.
     #[prop(default = None)]
     on_blur: Option<Callback<()>>,
+    /// Element id (its message's is `{id}-error`); by default derived from the label.
+    #[prop(optional, into)]
+    id: Option<String>,
 ) -> impl IntoView {
-    let id = format!(
-        "field-{}",
-        label
-            .to_lowercase()
-            .replace(|c: char| !c.is_alphanumeric(), "-")
-    );
+    let id = id.unwrap_or_else(|| {
+        format!(
+            "field-{}",
+            label
+                .to_lowercase()
+                .replace(|c: char| !c.is_alphanumeric(), "-")
+        )
+    });
     let error_id = format!("{id}-error");
     let described = error_id.clone();
     view! {

@@ -10,7 +10,9 @@ use crate::{
         self, ApiError,
         operations::{BulkUpdateClients, bulk_update_clients as op},
     },
-    components::{ErrorNotice, Modal, account_managers, aria_invalid, focus_first_invalid},
+    components::{
+        ErrorNotice, Modal, TextField, account_managers, aria_invalid, focus_first_invalid,
+    },
     session::Session,
 };
 
@@ -211,22 +213,12 @@ pub fn BulkBar(selected: RwSignal<Vec<Picked>>, on_done: Callback<()>) -> impl I
                         </div>
                     }.into_any(),
                     Action::Industry => view! {
-                        <div class="field" class:field-invalid=move || field_error("parameters.industry")().is_some()>
-                            <label for="bulk-industry">"Industry (empty clears it)"</label>
-                            <input id="bulk-industry" type="text" bind:value=draft.industry
-                                aria-describedby="bulk-industry-error"
-                                aria-invalid=move || aria_invalid(field_error("parameters.industry")().is_some())/>
-                            <p class="field-error" id="bulk-industry-error">{field_error("parameters.industry")}</p>
-                        </div>
+                        <TextField id="bulk-industry" label="Industry (empty clears it)" value=draft.industry
+                            error=Signal::derive(field_error("parameters.industry"))/>
                     }.into_any(),
                     Action::Deactivate => view! {
-                        <div class="field" class:field-invalid=move || field_error("parameters.reason")().is_some()>
-                            <label for="bulk-reason">"Reason *"</label>
-                            <input id="bulk-reason" type="text" bind:value=draft.reason
-                                aria-describedby="bulk-reason-error"
-                                aria-invalid=move || aria_invalid(field_error("parameters.reason")().is_some())/>
-                            <p class="field-error" id="bulk-reason-error">{field_error("parameters.reason")}</p>
-                        </div>
+                        <TextField id="bulk-reason" label="Reason" required=true value=draft.reason
+                            error=Signal::derive(field_error("parameters.reason"))/>
                         <label class="check">
                             <input type="checkbox" bind:checked=draft.archive/>
                             <span>"Archive instead"</span>

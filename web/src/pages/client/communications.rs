@@ -26,8 +26,8 @@ use crate::{
         upload::upload,
     },
     components::{
-        ErrorNotice, Loading, Modal, Pager, aria_invalid, enum_name, focus_first_invalid,
-        from_enum_name,
+        ErrorNotice, Loading, Modal, Pager, TextField, aria_invalid, enum_name,
+        focus_first_invalid, from_enum_name,
     },
     session::Session,
 };
@@ -668,12 +668,8 @@ fn LogDialog(on_close: Callback<bool>) -> impl IntoView {
                         <input id="log-when" type="datetime-local" bind:value=when/>
                     </div>
                 </div>
-                <div class="field" class:field-invalid=move || error_of("subject")().is_some()>
-                    <label for="log-subject">"Subject *"</label>
-                    <input id="log-subject" type="text" bind:value=subject aria-describedby="log-subject-error"
-                        aria-invalid=move || aria_invalid(error_of("subject")().is_some())/>
-                    <p class="field-error" id="log-subject-error">{error_of("subject")}</p>
-                </div>
+                <TextField id="log-subject" label="Subject" required=true value=subject
+                    error=Signal::derive(error_of("subject"))/>
                 <div class="field">
                     <label for="log-notes">"Notes"</label>
                     <textarea id="log-notes" rows="4" bind:value=notes aria-describedby="log-notes-error"
@@ -729,12 +725,8 @@ fn LogDialog(on_close: Callback<bool>) -> impl IntoView {
                 <label class="check"><input type="checkbox" bind:checked=follow_up/>"Follow-up required"</label>
                 <Show when=move || follow_up.get()>
                     <div class="grid-2">
-                        <div class="field" class:field-invalid=move || error_of("followUpDate")().is_some()>
-                            <label for="log-follow-up-date">"Follow up by"</label>
-                            <input id="log-follow-up-date" type="date" bind:value=follow_up_date aria-describedby="log-follow-up-error"
-                                aria-invalid=move || aria_invalid(error_of("followUpDate")().is_some())/>
-                            <p class="field-error" id="log-follow-up-error">{error_of("followUpDate")}</p>
-                        </div>
+                        <TextField id="log-follow-up-date" label="Follow up by" kind="date" value=follow_up_date
+                            error=Signal::derive(error_of("followUpDate"))/>
                         <div class="field">
                             <label for="log-follow-up-notes">"What to follow up on"</label>
                             <input id="log-follow-up-notes" type="text" bind:value=follow_up_notes/>

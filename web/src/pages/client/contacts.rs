@@ -310,7 +310,7 @@ fn ContactForm(
         move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
     let form = form_id(&target);
     // Where the focus goes when the form is refused: its first refused field.
-    let invalid = format!("#{form}");
+    let form_selector = format!("#{form}");
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let values = ContactValues {
@@ -324,12 +324,12 @@ fn ContactForm(
         let found = values.problems();
         if !found.is_empty() {
             errors.set(found);
-            focus_first_invalid(&invalid);
+            focus_first_invalid(&form_selector);
             return;
         }
         busy.set(true);
         let target = target.clone();
-        let invalid = invalid.clone();
+        let form_selector = form_selector.clone();
         spawn_local(async move {
             let result = match target {
                 Target::Client(client_id) => {
@@ -354,7 +354,7 @@ fn ContactForm(
                 Ok(()) => done.run(true),
                 Err(error) => {
                     errors.set(error.fields.clone());
-                    focus_first_invalid(&invalid);
+                    focus_first_invalid(&form_selector);
                     failure.set(Some(error));
                 }
             }

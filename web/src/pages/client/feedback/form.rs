@@ -13,7 +13,7 @@ use crate::{
         operations::{SubmitFeedback, submit_feedback},
     },
     clock,
-    components::{ErrorNotice, RatingSlider, aria_invalid, focus_first_invalid},
+    components::{ErrorNotice, RatingSlider, TextField, aria_invalid, focus_first_invalid},
     pages::client::ClientPageState,
     session::Session,
 };
@@ -141,12 +141,8 @@ pub fn FeedbackForm(draft: Draft, refresh: Callback<()>) -> impl IntoView {
                     <p class="hint" id="feedback-period-hint">"A quarter like 2026-Q3 or a month like 2026-07"</p>
                     <p class="field-error" id="feedback-period-error">{move || error_of("period").get()}</p>
                 </div>
-                <div class="field" class:field-invalid=move || error_of("feedbackDate").get().is_some()>
-                    <label for="feedback-date">"Given on"</label>
-                    <input id="feedback-date" type="date" bind:value=draft.date aria-describedby="feedback-date-error"
-                        aria-invalid=move || aria_invalid(error_of("feedbackDate").get().is_some())/>
-                    <p class="field-error" id="feedback-date-error">{move || error_of("feedbackDate").get()}</p>
-                </div>
+                <TextField id="feedback-date" label="Given on" kind="date" value=draft.date
+                    error=error_of("feedbackDate")/>
             </div>
             <fieldset class="ratings">
                 <legend>"Ratings (1 Poor … 5 Excellent)"</legend>
