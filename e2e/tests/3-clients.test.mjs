@@ -54,6 +54,8 @@ describe('clients', () => {
 
     await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
     await page.getByRole('heading', { name }).waitFor();
+    // The Overview (record, contacts and dashboard together) follows the header.
+    await page.locator('.contacts .contact').first().waitFor();
     const primary = page.locator('.contact', { has: page.locator('.badge-primary') });
     assert.equal(await primary.count(), 1);
     assert.match(await primary.locator('.contact-name').textContent(), /Tomás Reyes/);
