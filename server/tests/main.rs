@@ -13,6 +13,7 @@ mod contacts;
 mod demo;
 mod email;
 mod feedback;
+mod first_paint;
 mod fuzz;
 mod helpers;
 mod hostile;

@@ -1,11 +1,19 @@
-//! The Clientele web app (Leptos, client-side rendered): the router, the page frame and the
+//! The Clientele web app (Leptos, client-side rendered, with each page's first paint
+//! rendered by the server from the same components): the router, the page frame and the
 //! session every page reads.
+
+// The server's render (natively, where Leptos's `erase_components` is not set) nests its
+// view types deeply.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod clock;
 pub mod components;
+pub mod load;
 pub mod pages;
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod ssr;
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -98,7 +106,7 @@ fn SignedIn() -> impl IntoView {
             } else {
                 format!("{path}?{}", search.trim_start_matches('?'))
             };
-            let next = String::from(js_sys::encode_uri_component(&asked));
+            let next = components::encode_uri_component(&asked);
             let expired = if session.expired() { "expired=1&" } else { "" };
             let to = format!("/login?{expired}next={next}");
             view! { <Redirect path=to/> }.into_any()

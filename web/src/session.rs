@@ -37,9 +37,18 @@ pub struct Session {
 }
 
 /// The cookie the server writes the CSRF token into.
+#[cfg(not(feature = "ssr"))]
 const CSRF_COOKIE: &str = "clientele_csrf";
 
+/// The CSRF token of the browser's session, if it has one: sent as `X-CSRF-Token`. A
+/// server render sends no request of its own.
+#[cfg(feature = "ssr")]
+pub fn csrf_token() -> Option<String> {
+    None
+}
+
 /// The CSRF token of the browser's session, if it has one: sent as `X-CSRF-Token`.
+#[cfg(not(feature = "ssr"))]
 pub fn csrf_token() -> Option<String> {
     use wasm_bindgen::JsCast;
     let document = web_sys::window()?
@@ -54,12 +63,36 @@ pub fn csrf_token() -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
+#[cfg(not(feature = "ssr"))]
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.session_storage().ok().flatten())
 }
 
+/// A server render remembers nothing.
+#[cfg(feature = "ssr")]
+fn storage() -> Option<web_sys::Storage> {
+    None
+}
+
 impl Session {
+    /// The session restored from sessionStorage, if any. On the server, rendering a first
+    /// paint: the session of the person asking for the page, if any.
+    #[cfg(feature = "ssr")]
+    pub fn restore() -> Self {
+        use futures::FutureExt;
+        let session = Self {
+            user: RwSignal::new(None),
+            expired: RwSignal::new(false),
+            resume_asked: RwSignal::new(false),
+        };
+        // Answered in process, so at once; the answer goes to the app with the page, for
+        // its own `resume`.
+        let _ = session.resume().now_or_never();
+        session
+    }
+
     /// The session restored from sessionStorage, if any.
+    #[cfg(not(feature = "ssr"))]
     pub fn restore() -> Self {
         let stored: Option<Stored> = storage()
             .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())

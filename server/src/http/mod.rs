@@ -3,6 +3,7 @@
 //! built web app at `/` with a fallback to `index.html` for the app's own routes.
 
 mod files;
+mod first_paint;
 pub mod metrics;
 mod security;
 
@@ -33,6 +34,7 @@ use crate::{
 pub fn app(state: AppState) -> Router {
     let web_dir = state.config.web_dir.clone();
     let config = state.config.clone();
+    let pages_state = state.clone();
     let mut router = Router::new()
         .route("/graphql", get(graphql_handler).post(graphql_handler))
         .route("/health", get(health))
@@ -51,7 +53,13 @@ pub fn app(state: AppState) -> Router {
         let files = ServeDir::new(&web_dir)
             .precompressed_br()
             .precompressed_gzip()
-            .fallback(axum::routing::get(app_page_or_not_found).with_state(index.clone()));
+            .fallback(
+                axum::routing::get(app_page_or_not_found).with_state(AppPages {
+                    index: index.clone(),
+                    template: first_paint::Template::parse(&page).map(std::sync::Arc::new),
+                    state: pages_state,
+                }),
+            );
         let web_app = Router::new()
             .fallback_service(files)
             .layer(axum::middleware::map_response(web_cache_headers))
@@ -89,19 +97,42 @@ pub fn app(state: AppState) -> Router {
         .layer(SetRequestIdLayer::new(header_name, MakeRequestUuid))
 }
 
+/// The app's page, for its routes.
+#[derive(Clone)]
+struct AppPages {
+    /// The built `index.html`.
+    index: std::path::PathBuf,
+    /// The same, cut for a first paint to go in.
+    template: Option<std::sync::Arc<first_paint::Template>>,
+    state: AppState,
+}
+
 /// What the web directory does not hold: a file name (`/missing.js`, `/favicon.ico`) is
 /// 404; anything else is one of the app's own routes (`/clients/<id>`), answered with the
-/// app's page.
+/// app's page, its first paint rendered in it when that can be done.
 async fn app_page_or_not_found(
-    State(index): State<std::path::PathBuf>,
+    State(pages): State<AppPages>,
     request: axum::extract::Request,
 ) -> Response {
     let last = request.uri().path().rsplit('/').next().unwrap_or_default();
     if last.contains('.') {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
+    if let Some(template) = &pages.template {
+        let rendered = first_paint::page(
+            &pages.state,
+            template,
+            request.method(),
+            request.headers(),
+            request.uri(),
+        )
+        .await;
+        if let Some(page) = rendered {
+            return page;
+        }
+    }
     use tower::ServiceExt;
-    match ServeFile::new(index)
+    match ServeFile::new(&pages.index)
         .precompressed_br()
         .precompressed_gzip()
         .oneshot(request)
@@ -116,6 +147,10 @@ async fn app_page_or_not_found(
 /// same name and may be cached for a year; anything else (index.html, app routes) is
 /// revalidated every time so a deploy shows at once.
 async fn web_cache_headers(uri: axum::http::Uri, mut response: Response) -> Response {
+    // A page with someone's first paint in it says so itself.
+    if response.headers().contains_key(header::CACHE_CONTROL) {
+        return response;
+    }
     let value = if is_hashed_asset(uri.path()) {
         "public, max-age=31536000, immutable"
     } else {

@@ -21,6 +21,9 @@ impl Live {
         variables: Value,
         on_next: impl Fn(Value) + 'static,
     ) -> Option<Self> {
+        if cfg!(feature = "ssr") {
+            return None;
+        }
         let location = web_sys::window()?.location();
         let scheme = if location.protocol().ok()? == "https:" {
             "wss"

@@ -168,7 +168,7 @@ pub fn Picker(
 /// Active managers and admins, the people who may be account managers, as picker options.
 pub fn account_managers(session: crate::session::Session) -> Signal<Vec<(String, String)>> {
     use crate::api::operations::{ListFilters, list_filters};
-    let loaded = LocalResource::new(move || async move {
+    let loaded = crate::load::load(move || async move {
         crate::api::call::<ListFilters>(session, list_filters::Variables).await
     });
     Signal::derive(move || {
@@ -213,8 +213,18 @@ pub fn Pager(
     }
 }
 
-/// Runs `f` once the view has updated (on the next animation frame).
+/// Runs `f` once the view has updated (on the next animation frame); nothing on the server.
 pub fn after_render(f: impl FnOnce() + 'static) {
+    #[cfg(feature = "ssr")]
+    {
+        let _ = f;
+    }
+    #[cfg(not(feature = "ssr"))]
+    browser_after_render(f);
+}
+
+#[cfg(not(feature = "ssr"))]
+fn browser_after_render(f: impl FnOnce() + 'static) {
     use wasm_bindgen::{JsCast, closure::Closure};
     if let Some(window) = web_sys::window() {
         let f = Closure::once_into_js(f);
@@ -253,7 +263,25 @@ pub fn aria_invalid(invalid: bool) -> &'static str {
 /// Names the browser tab after the page, most specific first (`Acme Corp — Clients —
 /// Clientele`), so every page and its history entry says where it is.
 pub fn set_title(what: &str) {
+    let title = format!("{what} — Clientele");
+    #[cfg(feature = "ssr")]
+    crate::ssr::set_title(title);
+    #[cfg(not(feature = "ssr"))]
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-        document.set_title(&format!("{what} — Clientele"));
+        document.set_title(&title);
     }
+}
+
+/// `encodeURIComponent`: every byte but `A–Z a–z 0–9 - _ . ! ~ * ' ( )` as `%XX` of its
+/// UTF-8.
+pub fn encode_uri_component(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
 }

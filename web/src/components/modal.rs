@@ -33,7 +33,12 @@ pub fn Modal(
     children: Children,
 ) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
-    let document = web_sys::window().and_then(|w| w.document());
+    // A server render has no document (and never shows a dialog open).
+    let document = if cfg!(feature = "ssr") {
+        None
+    } else {
+        web_sys::window().and_then(|w| w.document())
+    };
     let body = document.as_ref().and_then(web_sys::Document::body);
     let opener = SendWrapper::new(
         document

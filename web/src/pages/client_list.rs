@@ -151,7 +151,7 @@ pub fn ClientListPage() -> impl IntoView {
         go.with_value(|go| go(next));
     };
 
-    let clients = LocalResource::new(move || {
+    let clients = crate::load::load(move || {
         let variables = state.get().variables();
         async move { api::call::<ClientList>(session, variables).await }
     });
@@ -161,7 +161,7 @@ pub fn ClientListPage() -> impl IntoView {
     let focus_results = StoredValue::new(false);
     let may_bulk = session.may(Permission::BulkOperations);
     let selected = RwSignal::new(Vec::<Picked>::new());
-    let filters = LocalResource::new(move || async move {
+    let filters = crate::load::load(move || async move {
         api::call::<ListFilters>(session, list_filters::Variables).await
     });
     let industries = Signal::derive(move || {
@@ -358,55 +358,53 @@ pub fn ClientListPage() -> impl IntoView {
                     <BulkBar selected=selected on_done=Callback::new(move |()| clients.refetch())/>
                 </Show>
                 <p class="visually-hidden" role="status" aria-live="polite">{move || announcement.get()}</p>
-                <Transition fallback=|| view! { <Loading label="Loading clients…"/> }>
-                    {move || Suspend::new(async move {
-                        match clients.await {
-                            Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
-                            Ok(data) => {
-                                let page = data.clients.page_info;
-                                let items = data.clients.items;
-                                announcement.set(match page.total {
-                                    0 => "No clients match these filters.".to_owned(),
-                                    1 => "1 client matches.".to_owned(),
-                                    n => format!(
-                                        "{n} clients match; page {} of {}.",
-                                        page.page,
-                                        page.total_pages.max(1)
-                                    ),
-                                });
-                                if focus_results.get_value() {
-                                    focus_results.set_value(false);
-                                    crate::components::focus_after_render("#results-heading");
-                                }
-                                let table = state.with_untracked(|s| s.table);
-                                let body = if items.is_empty() {
-                                    view! { <p class="empty">"No clients match these filters."</p> }.into_any()
-                                } else if table {
-                                    let selected = may_bulk.then_some(selected);
-                                    view! { <ClientTable items=items selected=selected/> }.into_any()
-                                } else {
-                                    view! { <ClientCards items=items/> }.into_any()
-                                };
-                                view! {
-                                    <h2 id="results-heading" class="visually-hidden" tabindex="-1">
-                                        {format!("Results, page {}", page.page)}
-                                    </h2>
-                                    {body}
-                                    <Pager
-                                        page=page.page
-                                        total_pages=page.total_pages
-                                        total=page.total
-                                        on_page=Callback::new(move |p: i64| {
-                                            focus_results.set_value(true);
-                                            change(&|s: &mut ListState| s.page = p);
-                                        })
-                                    />
-                                }
-                                .into_any()
+                {crate::load::when_loaded(clients, || view! { <Loading label="Loading clients…"/> }, move |loaded| {
+                    match loaded {
+                        Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
+                        Ok(data) => {
+                            let page = data.clients.page_info;
+                            let items = data.clients.items;
+                            announcement.set(match page.total {
+                                0 => "No clients match these filters.".to_owned(),
+                                1 => "1 client matches.".to_owned(),
+                                n => format!(
+                                    "{n} clients match; page {} of {}.",
+                                    page.page,
+                                    page.total_pages.max(1)
+                                ),
+                            });
+                            if focus_results.get_value() {
+                                focus_results.set_value(false);
+                                crate::components::focus_after_render("#results-heading");
                             }
+                            let table = state.with_untracked(|s| s.table);
+                            let body = if items.is_empty() {
+                                view! { <p class="empty">"No clients match these filters."</p> }.into_any()
+                            } else if table {
+                                let selected = may_bulk.then_some(selected);
+                                view! { <ClientTable items=items selected=selected/> }.into_any()
+                            } else {
+                                view! { <ClientCards items=items/> }.into_any()
+                            };
+                            view! {
+                                <h2 id="results-heading" class="visually-hidden" tabindex="-1">
+                                    {format!("Results, page {}", page.page)}
+                                </h2>
+                                {body}
+                                <Pager
+                                    page=page.page
+                                    total_pages=page.total_pages
+                                    total=page.total
+                                    on_page=Callback::new(move |p: i64| {
+                                        focus_results.set_value(true);
+                                        change(&|s: &mut ListState| s.page = p);
+                                    })
+                                />
+                            }
+                            .into_any()
                         }
-                    })}
-                </Transition>
+                    }
+                })}
             </section>
         </div>
     }

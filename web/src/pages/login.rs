@@ -31,6 +31,11 @@ pub fn LoginPage() -> impl IntoView {
         .unwrap_or_else(|| "/clients".to_owned());
 
     if session.user().is_some() {
+        // Signed in already: on to the page asked for (a server render leaves that to the
+        // app).
+        #[cfg(feature = "ssr")]
+        crate::ssr::incomplete();
+        #[cfg(not(feature = "ssr"))]
         navigate(&next, Default::default());
     } else if !expired() && session.may_resume() {
         // Signed in in another tab: the browser holds the session cookie; ask who it is.

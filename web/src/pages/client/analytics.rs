@@ -75,7 +75,7 @@ pub fn AnalyticsTab() -> impl IntoView {
     let from = RwSignal::new(clock::days_ago(89));
     let to = RwSignal::new(clock::today());
     let granularity = RwSignal::new("WEEK");
-    let series = LocalResource::new(move || {
+    let series = crate::load::load(move || {
         let variables = client_analytics::Variables {
             id: state.id.get(),
             date_from: from.get(),
@@ -118,14 +118,12 @@ pub fn AnalyticsTab() -> impl IntoView {
             </div>
         </form>
         <p class="hint">"Counts of jobs and candidates are as of each point's last day; stage moves are those made in it. Figures are written every night for the day before."</p>
-        <Transition fallback=|| view! { <Loading label="Loading analytics…"/> }>
-            {move || Suspend::new(async move {
-                match series.await {
-                    Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
-                    Ok(data) => view! { <Series points=data.client.analytics/> }.into_any(),
-                }
-            })}
-        </Transition>
+        {crate::load::when_loaded(series, || view! { <Loading label="Loading analytics…"/> }, move |loaded| {
+            match loaded {
+                Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
+                Ok(data) => view! { <Series points=data.client.analytics/> }.into_any(),
+            }
+        })}
     }
 }
 

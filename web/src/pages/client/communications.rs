@@ -123,7 +123,7 @@ pub fn CommunicationsTab() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let filter = Memo::new(move |_| query.with(TimelineFilter::from_query));
-    let timeline = LocalResource::new(move || {
+    let timeline = crate::load::load(move || {
         let variables = filter.get().variables(state.id.get());
         async move { api::call::<ClientCommunications>(session, variables).await }
     });
@@ -165,28 +165,26 @@ pub fn CommunicationsTab() -> impl IntoView {
             </Show>
         </div>
         <p class="live-note" role="status" aria-live="polite">{move || announcement.get()}</p>
-        <Transition fallback=|| view! { <Loading label="Loading communications…"/> }>
-            {move || Suspend::new(async move {
-                match timeline.await {
-                    Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
-                    Ok(data) => {
-                        let found = data.client.communications;
-                        let info = found.page_info;
-                        let on_page = Callback::new(move |page: i64| {
-                            change.run(TimelineFilter { page, ..filter.get_untracked() });
-                        });
-                        view! {
-                            <Timeline items=found.items refresh=refresh/>
-                            {(info.total > 0).then(|| view! {
-                                <Pager page=info.page total_pages=info.total_pages total=info.total
-                                    noun=("communication", "communications") on_page=on_page/>
-                            })}
-                        }
-                        .into_any()
+        {crate::load::when_loaded(timeline, || view! { <Loading label="Loading communications…"/> }, move |loaded| {
+            match loaded {
+                Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
+                Ok(data) => {
+                    let found = data.client.communications;
+                    let info = found.page_info;
+                    let on_page = Callback::new(move |page: i64| {
+                        change.run(TimelineFilter { page, ..filter.get_untracked() });
+                    });
+                    view! {
+                        <Timeline items=found.items refresh=refresh/>
+                        {(info.total > 0).then(|| view! {
+                            <Pager page=info.page total_pages=info.total_pages total=info.total
+                                noun=("communication", "communications") on_page=on_page/>
+                        })}
                     }
+                    .into_any()
                 }
-            })}
-        </Transition>
+            }
+        })}
         <Show when=move || logging.get()>
             <LogDialog on_close=Callback::new(move |logged: bool| {
                 logging.set(false);
@@ -559,7 +557,7 @@ fn LogDialog(on_close: Callback<bool>) -> impl IntoView {
     });
     let error_of = move |field: &'static str| move || errors.with(|e| e.get(field).cloned());
     let job = RwSignal::new(String::new());
-    let jobs = LocalResource::new(move || {
+    let jobs = crate::load::load(move || {
         let id = state.id.get();
         async move {
             api::call::<ClientJobChoices>(session, client_job_choices::Variables { id })

@@ -39,9 +39,9 @@ pub fn days_text(days: Option<f64>) -> String {
 pub type Loaded = Result<client_dashboard::ResponseData, ApiError>;
 
 /// Loads the dashboard of the client `id` names.
-pub fn load(id: Memo<String>) -> LocalResource<Loaded> {
+pub fn load(id: Memo<String>) -> crate::load::Loaded<Loaded> {
     let session = Session::get();
-    LocalResource::new(move || {
+    crate::load::load(move || {
         let id = id.get();
         async move { api::call::<ClientDashboard>(session, client_dashboard::Variables { id }).await }
     })

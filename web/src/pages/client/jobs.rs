@@ -31,7 +31,7 @@ pub fn JobsTab() -> impl IntoView {
     let session = Session::get();
     let state = expect_context::<ClientPageState>();
     let page = RwSignal::new(1_i64);
-    let jobs = LocalResource::new(move || {
+    let jobs = crate::load::load(move || {
         let variables = client_jobs_tab::Variables {
             id: state.id.get(),
             page: page.get(),
@@ -52,47 +52,45 @@ pub fn JobsTab() -> impl IntoView {
             </Show>
         </div>
         <p class="status-line" role="status">{move || notice.get()}</p>
-        <Transition fallback=|| view! { <Loading label="Loading jobs…"/> }>
-            {move || Suspend::new(async move {
-                match jobs.await {
-                    Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
-                    Ok(data) => {
-                        let client_id = data.client.id.clone();
-                        let found = data.client.jobs;
-                        if found.items.is_empty() {
-                            return view! { <p class="empty">"No jobs are linked to this client yet."</p> }.into_any();
-                        }
-                        view! {
-                            <div class="table-wrap" role="region" aria-label="The client's jobs" tabindex="0">
-                                <table class="clients-table jobs-table">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Job"</th>
-                                            <th scope="col">"Status"</th>
-                                            <th scope="col">"Candidates"</th>
-                                            <th scope="col">"In the pipeline"</th>
-                                            <th scope="col">"Hires"</th>
-                                            <th scope="col">"Days open"</th>
-                                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {found.items.into_iter().map(|job| {
-                                            let own = job.client.as_ref().is_some_and(|c| c.id == client_id);
-                                            view! { <JobRow job=job own=own may_link=may_link unlinking=unlinking/> }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                            <Pager page=found.page_info.page total_pages=found.page_info.total_pages
-                                total=found.page_info.total noun=("job", "jobs")
-                                on_page=Callback::new(move |p| page.set(p))/>
-                        }
-                        .into_any()
+        {crate::load::when_loaded(jobs, || view! { <Loading label="Loading jobs…"/> }, move |loaded| {
+            match loaded {
+                Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
+                Ok(data) => {
+                    let client_id = data.client.id.clone();
+                    let found = data.client.jobs;
+                    if found.items.is_empty() {
+                        return view! { <p class="empty">"No jobs are linked to this client yet."</p> }.into_any();
                     }
+                    view! {
+                        <div class="table-wrap" role="region" aria-label="The client's jobs" tabindex="0">
+                            <table class="clients-table jobs-table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Job"</th>
+                                        <th scope="col">"Status"</th>
+                                        <th scope="col">"Candidates"</th>
+                                        <th scope="col">"In the pipeline"</th>
+                                        <th scope="col">"Hires"</th>
+                                        <th scope="col">"Days open"</th>
+                                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {found.items.into_iter().map(|job| {
+                                        let own = job.client.as_ref().is_some_and(|c| c.id == client_id);
+                                        view! { <JobRow job=job own=own may_link=may_link unlinking=unlinking/> }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <Pager page=found.page_info.page total_pages=found.page_info.total_pages
+                            total=found.page_info.total noun=("job", "jobs")
+                            on_page=Callback::new(move |p| page.set(p))/>
+                    }
+                    .into_any()
                 }
-            })}
-        </Transition>
+            }
+        })}
         {move || linking.get().then(|| view! {
             <LinkDialog client_id=state.id.get_untracked() on_close=Callback::new(move |linked: Option<usize>| {
                 linking.set(false);
@@ -162,7 +160,7 @@ fn LinkDialog(client_id: String, on_close: Callback<Option<usize>>) -> impl Into
     let chosen = RwSignal::new(BTreeSet::<String>::new());
     let failure = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
-    let found = LocalResource::new(move || {
+    let found = crate::load::load(move || {
         let text = search.get();
         let variables = job_search::Variables {
             search: (!text.trim().is_empty()).then(|| text.trim().to_owned()),

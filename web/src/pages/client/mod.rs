@@ -53,7 +53,7 @@ pub struct ClientPageState {
     /// The client's id, from the address.
     pub id: Memo<String>,
     /// The client.
-    pub client: LocalResource<Result<client_detail::ResponseData, ApiError>>,
+    pub client: crate::load::Loaded<Result<client_detail::ResponseData, ApiError>>,
     /// The Overview shows the edit form.
     pub editing: RwSignal<bool>,
     /// What takes the focus once the client has loaded again (the control that replaced the
@@ -87,7 +87,7 @@ pub fn ClientPage() -> impl IntoView {
     let params = use_params_map();
     let navigate = use_navigate();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let client = LocalResource::new(move || {
+    let client = crate::load::load(move || {
         let id = id.get();
         async move { api::call::<ClientDetail>(session, client_detail::Variables { id }).await }
     });
@@ -135,54 +135,51 @@ pub fn ClientPage() -> impl IntoView {
     view! {
         <nav class="crumbs" aria-label="Breadcrumb"><A href="/clients">"Clients"</A>" / Client"</nav>
         {move || action_error.get().map(|e| view! { <ErrorNotice error=e/> })}
-        <Transition fallback=|| view! { <Loading label="Loading the client…"/> }>
-            {move || {
-                let edit = edit.clone();
-                Suspend::new(async move {
-                match client.await {
-                    Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
-                    Ok(data) => {
-                        let c = data.client;
-                        crate::components::set_title(&format!("{} — Clients", c.name));
-                        state.focus_after_reload();
-                        let active = c.status == ClientStatus::Active;
-                        view! {
-                            <HeaderCard client=c.clone()/>
-                            <div class="actions">
-                                <Show when=move || session.may(Permission::ManageClients) && !editing.get()>
-                                    <button type="button" id="edit-client" class="button" on:click=edit.clone()>"Edit"</button>
-                                </Show>
-                                <button type="button" class="button-quiet" on:click=export disabled=move || exporting.get()>
-                                    {move || if exporting.get() { "Exporting…" } else { "Export PDF" }}
-                                </button>
-                                <Show when=move || session.may(Permission::DeactivateClients) && active>
-                                    <button type="button" id="deactivate-client" class="button-danger" on:click=move |_| dialog.set(Some(Dialog::Deactivate))>"Deactivate"</button>
-                                </Show>
-                                <Show when=move || session.may(Permission::DeactivateClients) && !active>
-                                    <button type="button" id="reactivate-client" class="button" on:click=move |_| dialog.set(Some(Dialog::Reactivate))>"Reactivate"</button>
-                                </Show>
-                            </div>
-                            {move || dialog.get().map(|kind| view! {
-                                <ConfirmDialog kind=kind client_id=c.id.clone() client_name=c.name.clone()
-                                    on_close=Callback::new(move |result: Option<Result<(), ApiError>>| {
-                                        dialog.set(None);
-                                        match result {
-                                            // The button pressed is gone: its opposite takes the focus.
-                                            Some(Ok(())) => {
-                                                action_error.set(None);
-                                                state.reload_then_focus(if kind == Dialog::Deactivate { "#reactivate-client" } else { "#deactivate-client" });
-                                            }
-                                            Some(Err(e)) => action_error.set(Some(e)),
-                                            None => {}
+        {crate::load::when_loaded(client, || view! { <Loading label="Loading the client…"/> }, move |loaded| {
+            match loaded {
+                Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
+                Ok(data) => {
+                    let edit = edit.clone();
+                    let c = data.client;
+                    crate::components::set_title(&format!("{} — Clients", c.name));
+                    state.focus_after_reload();
+                    let active = c.status == ClientStatus::Active;
+                    view! {
+                        <HeaderCard client=c.clone()/>
+                        <div class="actions">
+                            <Show when=move || session.may(Permission::ManageClients) && !editing.get()>
+                                <button type="button" id="edit-client" class="button" on:click=edit.clone()>"Edit"</button>
+                            </Show>
+                            <button type="button" class="button-quiet" on:click=export disabled=move || exporting.get()>
+                                {move || if exporting.get() { "Exporting…" } else { "Export PDF" }}
+                            </button>
+                            <Show when=move || session.may(Permission::DeactivateClients) && active>
+                                <button type="button" id="deactivate-client" class="button-danger" on:click=move |_| dialog.set(Some(Dialog::Deactivate))>"Deactivate"</button>
+                            </Show>
+                            <Show when=move || session.may(Permission::DeactivateClients) && !active>
+                                <button type="button" id="reactivate-client" class="button" on:click=move |_| dialog.set(Some(Dialog::Reactivate))>"Reactivate"</button>
+                            </Show>
+                        </div>
+                        {move || dialog.get().map(|kind| view! {
+                            <ConfirmDialog kind=kind client_id=c.id.clone() client_name=c.name.clone()
+                                on_close=Callback::new(move |result: Option<Result<(), ApiError>>| {
+                                    dialog.set(None);
+                                    match result {
+                                        // The button pressed is gone: its opposite takes the focus.
+                                        Some(Ok(())) => {
+                                            action_error.set(None);
+                                            state.reload_then_focus(if kind == Dialog::Deactivate { "#reactivate-client" } else { "#deactivate-client" });
                                         }
-                                    })/>
-                            })}
-                        }
-                        .into_any()
+                                        Some(Err(e)) => action_error.set(Some(e)),
+                                        None => {}
+                                    }
+                                })/>
+                        })}
                     }
+                    .into_any()
                 }
-            })}}
-        </Transition>
+            }
+        })}
         // The sections wait, hidden, for the header card: shown before it, they would be pushed
         // down when it arrives (a layout shift under the reader's eyes). Their own data loads
         // meanwhile.
@@ -212,33 +209,30 @@ pub fn OverviewTab() -> impl IntoView {
     } = state;
     let dashboard = dashboard::load(state.id);
     view! {
-        <Transition fallback=|| view! { <Loading/> }>
-            // The dashboard comes with the record, not after it: arriving later, it would push
-            // the record and the contacts down.
-            {move || Suspend::new(async move {
-                let (data, figures) = (client.await, dashboard.await);
-                match data {
-                    Err(_) => ().into_any(),
-                    Ok(data) => {
-                        let c = data.client;
-                        state.focus_after_reload();
-                        (move || if editing.get() {
-                            view! { <EditForm client=c.clone() on_done=Callback::new(move |saved: bool| {
-                                editing.set(false);
-                                // Back on Edit, where the form was opened from.
-                                if saved {
-                                    state.reload_then_focus("#edit-client");
-                                } else {
-                                    crate::components::focus_after_render("#edit-client");
-                                }
-                            })/> }.into_any()
-                        } else {
-                            view! { <Overview client=c.clone() dashboard=figures.clone() changed=Callback::new(move |focus: String| state.reload_then_focus(focus))/> }.into_any()
-                        }).into_any()
-                    }
+        // The dashboard comes with the record, not after it: arriving later, it would push
+        // the record and the contacts down.
+        {crate::load::when_loaded((client, dashboard), || view! { <Loading/> }, move |(data, figures)| {
+            match data {
+                Err(_) => ().into_any(),
+                Ok(data) => {
+                    let c = data.client;
+                    state.focus_after_reload();
+                    (move || if editing.get() {
+                        view! { <EditForm client=c.clone() on_done=Callback::new(move |saved: bool| {
+                            editing.set(false);
+                            // Back on Edit, where the form was opened from.
+                            if saved {
+                                state.reload_then_focus("#edit-client");
+                            } else {
+                                crate::components::focus_after_render("#edit-client");
+                            }
+                        })/> }.into_any()
+                    } else {
+                        view! { <Overview client=c.clone() dashboard=figures.clone() changed=Callback::new(move |focus: String| state.reload_then_focus(focus))/> }.into_any()
+                    }).into_any()
                 }
-            })}
-        </Transition>
+            }
+        })}
     }
 }
 

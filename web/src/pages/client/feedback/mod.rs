@@ -44,7 +44,7 @@ pub fn FeedbackTab() -> impl IntoView {
     let session = Session::get();
     let state = expect_context::<ClientPageState>();
     let page = RwSignal::new(1_i64);
-    let feedback = LocalResource::new(move || {
+    let feedback = crate::load::load(move || {
         let variables = client_feedback_tab::Variables {
             id: state.id.get(),
             page: page.get(),
@@ -56,25 +56,23 @@ pub fn FeedbackTab() -> impl IntoView {
     let draft = Draft::new();
 
     view! {
-        <Transition fallback=|| view! { <Loading label="Loading feedback…"/> }>
-            {move || Suspend::new(async move {
-                match feedback.await {
-                    Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
-                    Ok(data) => {
-                        let client = data.client;
-                        view! {
-                            <Averages count=client.feedback_averages.count
-                                averages=client.feedback_averages.averages
-                                trends=client.feedback_trends.clone()/>
-                            <Trends trends=client.feedback_trends/>
-                            <History found=client.feedback draft=draft refresh=refresh
-                                on_page=Callback::new(move |p| page.set(p))/>
-                        }
-                        .into_any()
+        {crate::load::when_loaded(feedback, || view! { <Loading label="Loading feedback…"/> }, move |loaded| {
+            match loaded {
+                Err(error) => view! { <ErrorNotice error=error/> }.into_any(),
+                Ok(data) => {
+                    let client = data.client;
+                    view! {
+                        <Averages count=client.feedback_averages.count
+                            averages=client.feedback_averages.averages
+                            trends=client.feedback_trends.clone()/>
+                        <Trends trends=client.feedback_trends/>
+                        <History found=client.feedback draft=draft refresh=refresh
+                            on_page=Callback::new(move |p| page.set(p))/>
                     }
+                    .into_any()
                 }
-            })}
-        </Transition>
+            }
+        })}
         // Hidden until the feedback above has arrived: shown before, they would be pushed
         // down by it.
         <div class="feedback-actions" hidden=move || !feedback.with(|f| matches!(f, Some(Ok(_))))>

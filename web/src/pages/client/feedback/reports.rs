@@ -48,7 +48,7 @@ pub fn ReportPanel() -> impl IntoView {
     let progress = RwSignal::new(Progress::Idle);
     let failure = RwSignal::new(None::<ApiError>);
     let range_error = RwSignal::new(None::<String>);
-    let list = LocalResource::new(move || {
+    let list = crate::load::load(move || {
         let id = state.id.get();
         async move {
             api::call::<ClientReportList>(session, client_report_list::Variables { id })
@@ -184,43 +184,41 @@ async fn follow(
 /// The client's latest reports.
 #[component]
 fn Recent(
-    list: LocalResource<Result<Vec<Summary>, ApiError>>,
+    list: crate::load::Loaded<Result<Vec<Summary>, ApiError>>,
     failure: RwSignal<Option<ApiError>>,
 ) -> impl IntoView {
     view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let reports = list.await.unwrap_or_default();
-                if reports.is_empty() {
-                    return ().into_any();
-                }
-                view! {
-                    <h3>"Latest reports"</h3>
-                    <ul class="report-list">
-                        {reports.into_iter().map(|r| {
-                            let range = format!("{} to {}", r.date_from, r.date_to);
-                            let state = match r.status {
-                                ReportStatus::Ready => view! {
-                                    <DownloadButton report=r.id.clone() label=format!("Download the report of {range}") failure=failure/>
-                                }.into_any(),
-                                ReportStatus::Pending => view! { <span class="hint">"Rendering…"</span> }.into_any(),
-                                ReportStatus::Failed => view! {
-                                    <span class="field-error">{r.error.clone().unwrap_or_else(|| "Failed".to_owned())}</span>
-                                }.into_any(),
-                            };
-                            let size = r.file.as_ref().map(|f| format!(" · {:.0} KB", f.size_bytes as f64 / 1024.0)).unwrap_or_default();
-                            view! {
-                                <li>
-                                    <span>{range}{size}</span>
-                                    {state}
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }
-                .into_any()
-            })}
-        </Transition>
+        {crate::load::when_loaded(list, || (), move |loaded| {
+            let reports = loaded.unwrap_or_default();
+            if reports.is_empty() {
+                return ().into_any();
+            }
+            view! {
+                <h3>"Latest reports"</h3>
+                <ul class="report-list">
+                    {reports.into_iter().map(|r| {
+                        let range = format!("{} to {}", r.date_from, r.date_to);
+                        let state = match r.status {
+                            ReportStatus::Ready => view! {
+                                <DownloadButton report=r.id.clone() label=format!("Download the report of {range}") failure=failure/>
+                            }.into_any(),
+                            ReportStatus::Pending => view! { <span class="hint">"Rendering…"</span> }.into_any(),
+                            ReportStatus::Failed => view! {
+                                <span class="field-error">{r.error.clone().unwrap_or_else(|| "Failed".to_owned())}</span>
+                            }.into_any(),
+                        };
+                        let size = r.file.as_ref().map(|f| format!(" · {:.0} KB", f.size_bytes as f64 / 1024.0)).unwrap_or_default();
+                        view! {
+                            <li>
+                                <span>{range}{size}</span>
+                                {state}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }
+            .into_any()
+        })}
     }
 }
 
