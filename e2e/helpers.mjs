@@ -36,7 +36,25 @@ export async function newPage(browser, viewport = { width: 1280, height: 900 }) 
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (error) => page.errors.push(error.message));
+  waitsForTheApp(page);
   return page;
+}
+
+/**
+ * Makes the page's navigations (goto, reload, back, forward) wait until the app has taken
+ * over the page the server rendered, as a person sees it come alive: until then the page is
+ * the server's first paint, whose buttons do nothing yet.
+ */
+export function waitsForTheApp(page) {
+  for (const method of ['goto', 'reload', 'goBack', 'goForward']) {
+    const original = page[method].bind(page);
+    page[method] = async (...args) => {
+      const response = await original(...args);
+      await page.waitForFunction(() => window.clienteleStarted === true
+        || !document.querySelector('script[type="module"]')?.textContent?.includes('clienteleStarted'));
+      return response;
+    };
+  }
 }
 
 /** Signs in through the form as the demo user of `role` and waits for the client list. */

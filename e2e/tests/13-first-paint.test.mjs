@@ -3,7 +3,7 @@
 // then takes over the same page with the answers that came with it.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BASE_URL, graphql, launch, newPage, shot, signIn, sql, tokenOf, watchLoading, watched } from '../helpers.mjs';
+import { BASE_URL, EMAILS, PASSWORD, graphql, launch, newPage, shot, signIn, sql, tokenOf, waitsForTheApp, watchLoading, watched } from '../helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -21,7 +21,7 @@ async function newClient(page, name) {
 
 /** A new tab of the signed-in browser of `page` (the session cookie, nothing else). */
 async function newTab(page, options = {}) {
-  const storageState = await page.context().storageState();
+  const storageState = page ? await page.context().storageState() : undefined;
   const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 900 }, storageState, ...options });
   const tab = await context.newPage();
   tab.errors = [];
@@ -74,6 +74,7 @@ describe('the first paint', () => {
     const name = `Takeover Co ${Date.now()}`;
     const id = await newClient(page, name);
     const tab = await newTab(page);
+    waitsForTheApp(tab);
     await watchLoading(tab);
     const asked = recordOperations(tab);
     await tab.goto(`/clients/${id}`);
@@ -106,6 +107,7 @@ describe('the first paint', () => {
     const name = `Stale Check ${Date.now()}`;
     const id = await newClient(page, name);
     const tab = await newTab(page);
+    waitsForTheApp(tab);
     const asked = recordOperations(tab);
     await tab.goto(`/clients?q=${encodeURIComponent(name)}`);
     await tab.waitForFunction(() => !document.getElementById('first-paint-answers'));
@@ -121,5 +123,27 @@ describe('the first paint', () => {
     assert.deepEqual(tab.errors, []);
     await tab.context().close();
     await page.context().close();
+  });
+
+  test('what is typed and sent before the app arrives is carried over and sent by the app', async () => {
+    // Signed out, on a phone-slow connection for the app: the sign-in form is the server's
+    // until the wasm arrives a second and a half later.
+    const tab = await newTab(null);
+    let release;
+    const arrived = new Promise((resolve) => { release = resolve; });
+    await tab.route('**/*_bg.wasm', async (route) => { await arrived; await route.continue(); });
+    await tab.goto('/login');
+    await tab.getByLabel('Email').fill(EMAILS.manager);
+    await tab.getByLabel('Password').fill(PASSWORD);
+    await tab.getByLabel('Password').press('Enter');
+    // Held, not sent by the browser: still on the sign-in page, the fields as typed.
+    await tab.waitForTimeout(300);
+    assert.equal(new URL(tab.url()).pathname, '/login');
+    assert.equal(await tab.evaluate(() => window.clienteleStarted), undefined);
+    release();
+    await tab.waitForURL('**/clients');
+    await tab.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
+    assert.deepEqual(tab.errors, []);
+    await tab.context().close();
   });
 });

@@ -151,6 +151,8 @@ describe('the feedback tab', () => {
     await page.getByRole('status').filter({ hasText: 'Feedback for 2026-Q1 saved.' }).waitFor();
     const row = page.getByRole('region', { name: 'History' }).getByRole('row')
       .filter({ has: page.getByRole('rowheader', { name: '2026-Q1' }) });
+    // The history loads again after the saved message.
+    await row.waitFor();
     assert.deepEqual((await row.getByRole('cell').allTextContents()).slice(1, 6), ['1', '5', '2', '2', '4']);
     assert.deepEqual(page.errors, []);
     await page.context().close();

@@ -50,7 +50,8 @@ describe('serving the app', () => {
     assert.equal(page.headers['x-content-type-options'], 'nosniff');
     assert.equal(page.headers['referrer-policy'], 'no-referrer');
 
-    const wasm = /href="(\/[^"]+_bg\.wasm)"/.exec(page.body.toString())[1];
+    // The page's loader script names the app's wasm.
+    const wasm = /'(\/[^']+_bg\.wasm)'/.exec(page.body.toString())[1];
     const plain = await get(wasm, { 'accept-encoding': 'identity' });
     assert.equal(plain.headers['content-encoding'], undefined);
     const br = await get(wasm, { 'accept-encoding': 'gzip, deflate, br' });

@@ -14,6 +14,8 @@ pub mod pages;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+#[cfg(not(feature = "ssr"))]
+pub mod takeover;
 
 use leptos::prelude::*;
 use leptos_router::{
