@@ -196,6 +196,18 @@ export async function graphql(page, token, query, variables = {}) {
   );
 }
 
+/**
+ * Creates a client through the API as the user signed in on `page` (or with `token`), from
+ * `input` (a `CreateClientInput`; not a likely duplicate); its id.
+ */
+export async function createClient(page, input, token = undefined) {
+  const answer = await graphql(page, token ?? await tokenOf(page),
+    'mutation($i: CreateClientInput!) { createClient(input: $i) { id } }',
+    { i: { confirmNotDuplicate: true, ...input } });
+  if (!answer.data) throw new Error(`createClient: ${JSON.stringify(answer)}`);
+  return answer.data.createClient.id;
+}
+
 /** A session token signed with the server's key (HS256) whose `exp` is already past. */
 export function expiredToken(userId, role) {
   const secret = process.env.JWT_SECRET;

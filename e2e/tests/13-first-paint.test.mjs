@@ -3,21 +3,15 @@
 // then takes over the same page with the answers that came with it.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BASE_URL, EMAILS, PASSWORD, graphql, launch, newPage, shot, signIn, sql, tokenOf, waitsForTheApp, watchLoading, watched } from '../helpers.mjs';
+import { BASE_URL, EMAILS, PASSWORD, createClient, launch, newPage, shot, signIn, sql, waitsForTheApp, watchLoading, watched } from '../helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 /** A client with a contact, made through the API; its id. */
-async function newClient(page, name) {
-  const answer = await graphql(page, await tokenOf(page),
-    'mutation($i: CreateClientInput!) { createClient(input: $i) { id } }',
-    { i: { name, confirmNotDuplicate: true, industry: 'Logistics',
-      contacts: [{ fullName: 'Ada Quill', email: 'ada@firstpaint.example', isPrimary: true }] } });
-  assert.ok(answer.data, JSON.stringify(answer));
-  return answer.data.createClient.id;
-}
+const newClient = (page, name) => createClient(page, { name, industry: 'Logistics',
+  contacts: [{ fullName: 'Ada Quill', email: 'ada@firstpaint.example', isPrimary: true }] });
 
 /** A new tab of the signed-in browser of `page` (the session cookie, nothing else). */
 async function newTab(page, options = {}) {

@@ -2,7 +2,7 @@
 // the create form's defaults.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { delayOperations, graphql, launch, newPage, shot, signIn, tokenOf, watchLoading, watched } from '../helpers.mjs';
+import { createClient, delayOperations, graphql, launch, newPage, shot, signIn, tokenOf, watchLoading, watched } from '../helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -11,16 +11,10 @@ after(async () => { await browser?.close(); });
 // The smallest valid PNG: one transparent pixel.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
-async function clientWithContacts(page, name) {
-  const answer = await graphql(page, await tokenOf(page),
-    'mutation($i: CreateClientInput!) { createClient(input: $i) { id } }',
-    { i: { name, confirmNotDuplicate: true, contacts: [
-      { fullName: 'Nora Kim', email: 'nora@contacts.example', isPrimary: true },
-      { fullName: 'Leo Park', email: 'leo@contacts.example' },
-    ] } });
-  assert.ok(answer.data, JSON.stringify(answer));
-  return answer.data.createClient.id;
-}
+const clientWithContacts = (page, name) => createClient(page, { name, contacts: [
+  { fullName: 'Nora Kim', email: 'nora@contacts.example', isPrimary: true },
+  { fullName: 'Leo Park', email: 'leo@contacts.example' },
+] });
 
 const contactNames = (page) => page.locator('.contacts .contact-name').allTextContents();
 

@@ -5,19 +5,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { graphql, launch, newPage, shot, signIn, tokenOf } from '../helpers.mjs';
+import { createClient, launch, newPage, shot, signIn } from '../helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-async function newClient(page, name) {
-  const answer = await graphql(page, await tokenOf(page),
-    'mutation($i: CreateClientInput!) { createClient(input: $i) { id } }',
-    { i: { name, confirmNotDuplicate: true } });
-  assert.ok(answer.data, JSON.stringify(answer));
-  return answer.data.createClient.id;
-}
+const newClient = (page, name) => createClient(page, { name });
 
 /** Moves a slider with the arrow keys from where it is to `value`. */
 async function rate(form, label, value) {

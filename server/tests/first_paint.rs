@@ -108,6 +108,29 @@ async fn every_page_arrives_rendered_for_the_person_asking(pool: PgPool) {
         keys.iter().any(|k| k.starts_with("ClientList ")),
         "{keys:?}"
     );
+    // Compressed for a browser that takes gzip: the same page.
+    let mut gzipped = Request::get("/clients");
+    gzipped = gzipped
+        .header(
+            "cookie",
+            format!("clientele_session={}", app.token(Role::Manager)),
+        )
+        .header("accept-encoding", "gzip, deflate, br");
+    let (_, headers, body) = app
+        .request(gzipped.body(Body::empty()).expect("request"))
+        .await;
+    assert_eq!(headers["content-encoding"], "gzip");
+    assert_eq!(headers["vary"], "cookie, accept-encoding");
+    let mut html = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&body[..]), &mut html)
+        .expect("gzip");
+    assert!(
+        html.len() > body.len() * 2,
+        "{} → {}",
+        html.len(),
+        body.len()
+    );
+    assert!(html.contains("Acme &amp; Sons") && html.contains("first-paint-answers"));
     // What the query string asks for is what is rendered.
     let found = get(&app, "/clients?q=globex", Some(Role::Manager)).await;
     assert!(found.body().contains("Globex"));

@@ -10,6 +10,7 @@ mod bulk;
 mod dashboard;
 mod load;
 mod overhead;
+mod pages;
 mod reports;
 mod scale;
 mod versus;
@@ -207,6 +208,9 @@ async fn main() -> anyhow::Result<()> {
         dashboard::measure_dashboard(&app, &counter, &manager, &pool, dashboard_client).await?,
     );
 
+    samples.extend(
+        pages::measure_pages(&plain_config, &pool, &counter, &manager, dashboard_client).await?,
+    );
     samples.extend(bulk::measure_bulk(&app, &counter, &admin, &pool).await?);
     let drain = bulk::outbox_drain(&state, s3_endpoint.as_deref(), 200).await?;
 
